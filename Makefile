@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test lint venv bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Serves the seeded gallery on http://127.0.0.1:8000 (SQLite, local files).
+# Without Stripe keys, the local Stripe stand-in runs beside it on :8001.
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py prepare_dev_site
+	$(PY) scripts/run_dev.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+# Ruff, then the whole suite on a throwaway PostgreSQL and again on SQLite.
+test: lint
+	$(PY) scripts/with_postgres.py $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) scripts/with_postgres.py $(PY) bench/pages_bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media test-artifacts

@@ -1,0 +1,62 @@
+"""Suite-wide set-up: real parts, and what to do when one is missing.
+
+PostgreSQL-only tests (row locks, concurrency) skip on SQLite: `make test`
+runs the suite once on a throwaway PostgreSQL and once on SQLite. Browser
+tests need Debian's Chromium; where it is missing they skip with a message,
+and with REQUIRE_BROWSER=1 (CI) that skip is a failure instead.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Django's live_server runs in a thread while Playwright's sync API holds an
+# event loop in the test thread; Django would otherwise refuse ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def missing_part(message, required_by):
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{message} ({required_by}=1, so this is a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        missing_part(
+            "Chromium not found: install Debian's chromium (apt-get install chromium) "
+            "or set CHROMIUM_PATH",
+            "REQUIRE_BROWSER",
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="PostgreSQL only; `make test` runs it in its PostgreSQL pass"
+                )
+            )

@@ -1,0 +1,24 @@
+"""Tests: the database comes from DATABASE_URL (the suite's own PostgreSQL) or SQLite."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, LOGGING, os
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STRIPE_SECRET_KEY = "sk_test_suite"
+STRIPE_WH_SECRET = "whsec_test_suite"
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:9")
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / "test-artifacts" / "media"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Connections close after each request so the test database can be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Quiet: tests assert on behaviour, not on info logs.
+LOGGING["root"]["level"] = "WARNING"
+# The live server serves static files straight from the app folders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,38 @@
+"""`make run`: the development server, plus the Stripe stand-in when no keys are set."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pgp_site.settings.base import load_dotenv  # noqa: E402
+
+
+def main():
+    load_dotenv(ROOT / ".env")
+    python = sys.executable
+    standin = None
+    if not os.environ.get("STRIPE_SECRET_KEY"):
+        print("No STRIPE_SECRET_KEY: payments go to the local Stripe stand-in on :8001 (TEST).")
+        standin = subprocess.Popen(
+            [python, "-m", "shop.stripe_standin", "--port", "8001",
+             "--webhook-url", "http://127.0.0.1:8000/checkout/wh/",
+             "--webhook-secret", os.environ.get("STRIPE_WH_SECRET") or "whsec_standin"],
+            cwd=ROOT,
+        )
+    try:
+        return subprocess.call([python, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if standin:
+            standin.send_signal(signal.SIGTERM)
+            standin.wait(timeout=5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The shop's transactional state: never revisioned, never edited as a page.
+
+How paintings and money move between these rows is in shop/services.py.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+CURRENCY_CHOICES = [
+    ("EUR", "Euro (€)"),
+    ("GBP", "Pound sterling (£)"),
+    ("USD", "US dollar ($)"),
+    ("CHF", "Swiss franc (CHF)"),
+    ("SEK", "Swedish krona (kr)"),
+    ("DKK", "Danish krone (kr)"),
+]
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF ", "SEK": "kr ", "DKK": "kr "}
+
+
+def parse_countries(value):
+    """'FR, de ,NL' -> ['FR', 'DE', 'NL'] (ISO 3166-1 alpha-2 codes)."""
+    return [
+        code.strip().upper() for code in (value or "").replace(";", ",").split(",") if code.strip()
+    ]
+
+
+def validate_countries(value):
+    bad = [code for code in parse_countries(value) if len(code) != 2 or not code.isalpha()]
+    if bad:
+        raise ValidationError(
+            "Use two-letter country codes separated by commas (e.g. FR, DE, GB); not: %(bad)s",
+            params={"bad": ", ".join(bad)},
+        )
+
+
+@register_setting(icon="cog")
+class ShopSettings(BaseSiteSetting):
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="EUR")
+    shipping_countries = models.CharField(
+        max_length=600,
+        default="FR, DE, NL, BE, LU, IT, ES, PT, AT, IE, DK, SE, FI, GB, CH, US",
+        validators=[validate_countries],
+        help_text="Countries you ship to: two-letter codes separated by commas.",
+    )
+    notify_email = models.EmailField(
+        "notification e-mail",
+        blank=True,
+        help_text="Where new-order notices go. Empty: the SHOP_NOTIFY_EMAIL setting.",
+    )
+    reservation_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(30), MaxValueValidator(24 * 60)],
+        help_text="How long a painting is held while the buyer pays (Stripe: 30 min to 24 h).",
+    )
+    small_max_cm = models.PositiveSmallIntegerField("small: longest side up to (cm)", default=40)
+    medium_max_cm = models.PositiveSmallIntegerField("medium: longest side up to (cm)", default=100)
+
+    panels = [
+        FieldPanel("currency"),
+        FieldPanel("shipping_countries"),
+        FieldPanel("notify_email"),
+        FieldPanel("reservation_minutes"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("small_max_cm"), FieldPanel("medium_max_cm")])],
+            heading="Size filter (search)",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "shop settings"
+
+    def clean(self):
+        super().clean()
+        if self.small_max_cm and self.medium_max_cm and self.medium_max_cm <= self.small_max_cm:
+            raise ValidationError({"medium_max_cm": "Must be larger than the small limit."})
+
+    @property
+    def country_list(self):
+        return parse_countries(self.shipping_countries)
+
+    @property
+    def currency_symbol(self):
+        return CURRENCY_SYMBOLS.get(self.currency, self.currency + " ")
+
+    @property
+    def notification_address(self):
+        return self.notify_email or settings.SHOP_NOTIFY_EMAIL
+
+
+class ShippingRate(models.Model):
+    """A way to ship, offered at checkout to buyers in its countries."""
+
+    name = models.CharField(max_length=100, help_text="Shown to the buyer, e.g. 'Insured courier'.")
+    amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    countries = models.CharField(
+        max_length=600,
+        blank=True,
+        validators=[validate_countries],
+        help_text="Two-letter codes separated by commas. Empty: every shipping country.",
+    )
+    min_days = models.PositiveSmallIntegerField("delivery from (business days)", default=3)
+    max_days = models.PositiveSmallIntegerField("delivery to (business days)", default=7)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("amount"),
+        FieldPanel("countries"),
+        FieldRowPanel([FieldPanel("min_days"), FieldPanel("max_days")]),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "amount", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.max_days < self.min_days:
+            raise ValidationError({"max_days": "Must not be before the first delivery day."})
+
+    @property
+    def country_list(self):
+        return parse_countries(self.countries)
+
+
+class SaleState(models.Model):
+    """available → reserved (by an order, until a time) → sold (to an order)."""
+
+    AVAILABLE = "available"
+    RESERVED = "reserved"
+    SOLD = "sold"
+    STATUS_CHOICES = [(AVAILABLE, "Available"), (RESERVED, "Reserved"), (SOLD, "Sold")]
+
+    painting = models.OneToOneField(
+        "gallery.PaintingPage", on_delete=models.CASCADE, related_name="sale_state"
+    )
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=AVAILABLE)
+    order = models.ForeignKey(
+        "shop.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reserved_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "sale state"
+
+    def __str__(self):
+        return f"{self.painting_id}: {self.effective_status}"
+
+    @property
+    def effective_status(self):
+        # A reservation whose time has passed counts as available, so a lost
+        # webhook can never lock a painting for good.
+        if self.status == self.RESERVED and (
+            self.reserved_until is None or self.reserved_until <= timezone.now()
+        ):
+            return self.AVAILABLE
+        return self.status
+
+
+def new_order_number():
+    # Unambiguous characters; ~10^12 possibilities, checked for uniqueness on save.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "PGP-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Order(models.Model):
+    PENDING = "pending"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    STATUS_CHOICES = [
+        (PENDING, "Pending payment"),
+        (PAID, "Paid"),
+        (SHIPPED, "Shipped"),
+        (EXPIRED, "Expired"),
+        (CANCELLED, "Cancelled"),
+        (REFUNDED, "Refunded"),
+    ]
+
+    number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING, db_index=True)
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_reason = models.TextField(blank=True)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    # The browser session that placed the order: how a guest proves ownership.
+    session_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+
+    currency = models.CharField(max_length=3, default="EUR")
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    # The rates offered at checkout, as they were then: [{"name", "amount"}].
+    shipping_offered = models.JSONField(default=list, blank=True, editable=False)
+    shipping_name = models.CharField(max_length=100, blank=True)
+    shipping_amount = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True)
+
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reserved_until = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Each e-mail goes out once per order, whatever Stripe repeats.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    artist_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    shipping_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("ship_order", "Can mark orders shipped")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def total(self):
+        return self.subtotal + (self.shipping_amount or Decimal("0"))
+
+    @property
+    def is_open(self):
+        return self.status == self.PENDING
+
+    @property
+    def address_lines(self):
+        parts = [
+            self.address_line1,
+            self.address_line2,
+            " ".join(p for p in (self.postal_code, self.city) if p),
+            self.state,
+            self.country,
+        ]
+        return [p for p in parts if p]
+
+
+class OrderLine(models.Model):
+    """One painting in an order, with the title and price it was sold at."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    painting = models.ForeignKey(
+        "gallery.PaintingPage", null=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    title = models.CharField(max_length=255)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event id once: a replay finds its row and does nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
