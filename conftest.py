@@ -60,3 +60,12 @@ def pytest_collection_modifyitems(config, items):
                     reason="PostgreSQL only; `make test` runs it in its PostgreSQL pass"
                 )
             )
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with empty caches (site roots, renditions, rate limits)."""
+    from django.core.cache import caches
+
+    for alias in ("default", "renditions"):
+        caches[alias].clear()

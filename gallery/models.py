@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -32,6 +33,7 @@ from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
 from .blocks import BodyBlock
 
@@ -43,7 +45,8 @@ CARD_IMAGE = ("format-{webp,jpeg}", "width-{400,800}")
 HERO_IMAGE = ("format-{webp,jpeg}", "width-{800,1600,2400}")
 PAINTING_IMAGE = ("format-{webp,jpeg}", "max-{800x800,1400x1400,2000x2000}")
 THUMB_IMAGE = ("format-{webp,jpeg}", "fill-{160x160,320x320}")
-SHARE_IMAGE = "fill-1200x630|format-jpeg"
+SHARE_IMAGE_SPEC = ("fill-1200x630", "format-jpeg")
+SHARE_IMAGE = "|".join(SHARE_IMAGE_SPEC)
 
 
 def rendition_specs(*spec_groups):
@@ -56,6 +59,15 @@ def rendition_specs(*spec_groups):
 def images_with_renditions(*spec_groups):
     """An image queryset that brings the given renditions along in one query."""
     return get_image_model().objects.prefetch_renditions(*rendition_specs(*spec_groups))
+
+
+def attach_card_images(objects_and_fields, *extra_specs):
+    """Loads the card images of many objects (of any kind) in two queries."""
+    wanted = {getattr(obj, f"{field}_id") for obj, field in objects_and_fields} - {None}
+    images = images_with_renditions(CARD_IMAGE, *extra_specs).filter(pk__in=wanted)
+    images = {image.pk: image for image in images}
+    for obj, field in objects_and_fields:
+        setattr(obj, field, images.get(getattr(obj, f"{field}_id")))
 
 
 def paginate(request, queryset, per_page):
@@ -129,13 +141,30 @@ class GallerySettings(BaseSiteSetting):
 
 
 class SeoMixin:
-    """What the base template needs for meta, OpenGraph and Twitter tags."""
+    """What the base template needs for meta, OpenGraph and Twitter tags.
+
+    A page names its main image field and the renditions its template shows
+    of it; they are fetched with the share image's rendition in two queries.
+    """
+
+    main_image_field = None
+    main_image_specs = ()
+    # True where get_context loads the main image along with the page's cards.
+    main_image_with_cards = False
 
     def get_share_image(self):
-        return None
+        return getattr(self, self.main_image_field) if self.main_image_field else None
 
     def get_meta_description(self):
         return self.search_description or ""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        image_id = getattr(self, f"{self.main_image_field}_id", None)
+        if image_id and not self.main_image_with_cards:
+            images = images_with_renditions(*self.main_image_specs, SHARE_IMAGE_SPEC)
+            setattr(self, self.main_image_field, images.filter(pk=image_id).first())
+        return context
 
 
 class HomePage(SeoMixin, Page):
@@ -171,37 +200,55 @@ class HomePage(SeoMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
-    def get_share_image(self):
-        return self.hero_image
+    main_image_field = "hero_image"
+    main_image_specs = (HERO_IMAGE,)
+
+    def route(self, request, path_components):
+        """Finds a descendant by its URL in one query instead of one per level.
+
+        Only live pages are served, as with Wagtail's level-by-level walk
+        (unpublishing a page in the admin unpublishes what is under it).
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.live().filter(url_path=url_path).specific().first()
+        if page is None:
+            raise Http404
+        return RouteResult(page)
 
     def get_featured_paintings(self):
-        paintings = (
+        return list(
             PaintingPage.objects.live()
             .filter(home_features__page=self)
             .order_by("home_features__sort_order")
+            .select_related("medium", "sale_state")
         )
-        return PaintingPage.with_card_data(paintings)
 
     def get_featured_collection(self):
         if not self.featured_collection_id:
             return None
-        return (
-            CollectionPage.objects.live()
-            .filter(pk=self.featured_collection_id)
-            .prefetch_related(Prefetch("cover_image", queryset=images_with_renditions(CARD_IMAGE)))
-            .first()
-        )
+        return CollectionPage.objects.live().filter(pk=self.featured_collection_id).first()
 
     def get_latest_articles(self, count=3):
-        return ArticlePage.with_card_data(ArticlePage.objects.live().order_by("-date", "-pk"))[
-            :count
-        ]
+        return list(ArticlePage.objects.live().order_by("-date", "-pk")[:count])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_paintings"] = self.get_featured_paintings()
-        context["featured_collection"] = self.get_featured_collection()
-        context["latest_articles"] = self.get_latest_articles()
+        paintings = self.get_featured_paintings()
+        collection = self.get_featured_collection()
+        articles = self.get_latest_articles()
+        # Every card on the page shares one image query and one rendition query.
+        attach_card_images(
+            [(p, "image") for p in paintings]
+            + [(a, "cover_image") for a in articles]
+            + ([(collection, "cover_image")] if collection else [])
+        )
+        context.update(
+            featured_paintings=paintings,
+            featured_collection=collection,
+            latest_articles=articles,
+        )
         return context
 
 
@@ -254,6 +301,9 @@ class CollectionPage(SeoMixin, Page):
     parent_page_types = ["gallery.GalleryIndexPage"]
     subpage_types = ["gallery.PaintingPage"]
 
+    main_image_field = "cover_image"
+    main_image_with_cards = True
+
     paintings_per_page = 24
 
     def clean(self):
@@ -267,15 +317,29 @@ class CollectionPage(SeoMixin, Page):
             return f"{self.year_start}–{self.year_end}"
         return str(self.year_start or self.year_end or "")
 
-    def get_share_image(self):
-        return self.cover_image
-
     def get_paintings(self):
-        return PaintingPage.with_card_data(PaintingPage.objects.live().child_of(self))
+        """The live paintings of this series, with what their cards show but images."""
+        return PaintingPage.objects.live().child_of(self).select_related("medium", "sale_state")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: search.filters imports this module.
+        from search.filters import PaintingFilterForm, filter_paintings
+        from shop.models import ShopSettings
+
         context = super().get_context(request, *args, **kwargs)
-        context["paintings"] = paginate(request, self.get_paintings(), self.paintings_per_page)
+        shop_settings = ShopSettings.for_request(request)
+        filter_form = PaintingFilterForm(
+            request.GET, shop_settings=shop_settings, default_sort_label="Artist's order"
+        )
+        paintings = filter_paintings(self.get_paintings(), filter_form.filters, shop_settings)
+        paintings = paginate(request, paintings, self.paintings_per_page)
+        # The cover (shared as og:image) and the cards' images: two queries in all.
+        attach_card_images(
+            [(painting, "image") for painting in paintings] + [(self, "cover_image")],
+            SHARE_IMAGE_SPEC,
+        )
+        context["paintings"] = paintings
+        context["filter_form"] = filter_form
         return context
 
 
@@ -357,6 +421,9 @@ class PaintingPage(SeoMixin, Page):
     parent_page_types = ["gallery.CollectionPage"]
     subpage_types = []
 
+    main_image_field = "image"
+    main_image_with_cards = True
+
     def clean(self):
         super().clean()
         errors = {}
@@ -404,9 +471,6 @@ class PaintingPage(SeoMixin, Page):
 
         return LABELS[self.sale_status]
 
-    def get_share_image(self):
-        return self.image
-
     def get_meta_description(self):
         if self.search_description:
             return self.search_description
@@ -414,14 +478,27 @@ class PaintingPage(SeoMixin, Page):
             ",  —", " —"
         )
 
-    def get_gallery_images(self):
-        return self.gallery_images.prefetch_related(
-            Prefetch("image", queryset=images_with_renditions(PAINTING_IMAGE, THUMB_IMAGE))
-        )
+    def load_details(self):
+        """What the painting page shows beyond the page itself, in few queries.
+
+        Routing loads the bare page: the medium and sale state come in one
+        query, and the main image with the gallery's images (and every
+        rendition the template and share tags use) in two more.
+        """
+        loaded = PaintingPage.objects.select_related("medium", "sale_state").get(pk=self.pk)
+        self._state.fields_cache.update(loaded._state.fields_cache)
+        gallery = list(self.gallery_images.all())
+        wanted = {self.image_id, *(item.image_id for item in gallery)} - {None}
+        images = images_with_renditions(PAINTING_IMAGE, THUMB_IMAGE, SHARE_IMAGE_SPEC)
+        by_id = {image.pk: image for image in images.filter(pk__in=wanted)}
+        self.image = by_id.get(self.image_id)
+        for item in gallery:
+            item.image = by_id[item.image_id]
+        return gallery
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["gallery_images"] = self.get_gallery_images()
+        context["gallery_images"] = self.load_details()
         context["collection"] = self.get_parent()
         return context
 
@@ -487,14 +564,14 @@ class ArticlePage(SeoMixin, Page):
     parent_page_types = ["gallery.JournalIndexPage"]
     subpage_types = []
 
+    main_image_field = "cover_image"
+    main_image_specs = (CARD_IMAGE,)
+
     @classmethod
     def with_card_data(cls, queryset):
         return queryset.prefetch_related(
             Prefetch("cover_image", queryset=images_with_renditions(CARD_IMAGE))
         )
-
-    def get_share_image(self):
-        return self.cover_image
 
     def get_meta_description(self):
         return self.search_description or self.intro

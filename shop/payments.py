@@ -39,8 +39,12 @@ def _absolute(request, url):
     return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
 
-def create_checkout_session(request, order, shop_settings, rates):
-    """Creates the hosted Checkout Session for a freshly reserved order."""
+def create_checkout_session(request, order, shop_settings, rates, extra_params=None):
+    """Creates the hosted Checkout Session for a freshly reserved order.
+
+    extra_params: what the buyer's account adds (a Stripe Customer to prefill).
+    """
+    extra_params = extra_params or {}
     from gallery.models import SHARE_IMAGE
 
     currency = order.currency.lower()
@@ -90,8 +94,9 @@ def create_checkout_session(request, order, shop_settings, rates):
             }
             for rate in rates
         ]
-    if order.email:
+    if order.email and "customer" not in extra_params:
         params["customer_email"] = order.email
+    params.update(extra_params)
     session = client().v1.checkout.sessions.create(
         params=params, options={"idempotency_key": f"checkout-{order.number}"}
     )

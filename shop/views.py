@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.stripe_customer import checkout_params_for
 from gallery.models import PaintingPage
 
 from . import payments, services
@@ -116,7 +117,9 @@ def checkout(request):
     order.save(update_fields=["shipping_offered"])
     _remember_order(request, order)
     try:
-        session = payments.create_checkout_session(request, order, shop_settings, rates)
+        session = payments.create_checkout_session(
+            request, order, shop_settings, rates, checkout_params_for(request.user)
+        )
     except payments.PaymentError as error:
         logger.warning("Checkout session for %s failed: %r", order, error)
         services.release_order(

@@ -4,9 +4,11 @@ stripe-python talks to it over HTTP exactly as it talks to api.stripe.com
 (point ``StripeClient(base_addresses={"api": standin.url})`` at it), so the
 shop's real payment code runs unchanged in development and in tests:
 
-* ``/v1/checkout/sessions`` (create, retrieve, expire, line items) and
+* ``/v1/checkout/sessions`` (create, retrieve, expire, line items),
+  ``/v1/customers[/{id}]`` (create, retrieve, update, delete) and
   ``/v1/shipping_rates/{id}`` answer in Stripe's JSON shapes and error shapes;
-* ``/pay/{id}`` is the hosted checkout page the buyer is redirected to;
+* ``/pay/{id}`` is the hosted checkout page the buyer is redirected to,
+  prefilled from the session's Customer when it has one;
 * completed, expired and async-payment events are POSTed to the shop's webhook
   URL, signed the way Stripe signs them (``Stripe-Signature: t=...,v1=...``);
 * the :class:`StripeStandin` Python API lets tests inject faults, complete or
@@ -45,7 +47,17 @@ MIN_EXPIRY_SECONDS = 30 * 60
 MAX_EXPIRY_SECONDS = 24 * 60 * 60
 
 FAULT_KINDS = ("timeout", "500", "402", "400")
-FAULT_TARGETS = ("create", "retrieve", "expire", "line_items", "shipping_rate", "any")
+# "create", "retrieve" and "expire" are Checkout Session calls; "customer" is
+# any /v1/customers call.
+FAULT_TARGETS = (
+    "create",
+    "retrieve",
+    "expire",
+    "line_items",
+    "shipping_rate",
+    "customer",
+    "any",
+)
 
 # Currencies whose amounts are already whole units (no cents).
 ZERO_DECIMAL_CURRENCIES = frozenset(
@@ -69,6 +81,7 @@ ACCEPTED_CREATE_PARAMS = frozenset(
         "customer",
         "customer_creation",
         "customer_email",
+        "customer_update",
         "expand",
         "expires_at",
         "invoice_creation",
@@ -91,9 +104,17 @@ EXPANDABLE_SESSION_FIELDS = frozenset(
 )
 DEFAULT_COUNTRIES = ("GB", "IE", "DE", "FR", "NL", "US")
 
+# The Customer fields the stand-in keeps; create and update take the same ones.
+CUSTOMER_PARAMS = frozenset({"address", "email", "metadata", "name", "phone", "shipping"})
+ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
+# What a Checkout Session may save back onto its Customer, and how.
+CUSTOMER_UPDATE_FIELDS = ("address", "name", "shipping")
+CUSTOMER_UPDATE_CHOICES = ("auto", "never")
+
 _ALNUM = string.ascii_letters + string.digits
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
 _PAY_PATH = re.compile(r"^/pay/(?P<id>[A-Za-z0-9_]+)/?$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def new_id(prefix: str, length: int = 24) -> str:
@@ -218,6 +239,66 @@ def _url(value, param: str) -> str:
     if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
         raise StripeError(f"Not a valid URL: {param}", param=param, code="url_invalid")
     return value
+
+
+def _reject_unknown(params: dict, accepted, prefix: str | None = None) -> None:
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        name = f"{prefix}[{unknown[0]}]" if prefix else unknown[0]
+        raise StripeError(f"Received unknown parameter: {name}", param=name)
+
+
+def _text(value, param: str) -> str | None:
+    """A string field; Stripe unsets a field sent as an empty string."""
+    if not isinstance(value, str):
+        raise StripeError(f"Invalid string: {param}", param=param)
+    return value or None
+
+
+def _email(value) -> str | None:
+    email = _text(value, "email")
+    if email and not _EMAIL.fullmatch(email):
+        raise StripeError(f"Invalid email address: {email}", param="email", code="email_invalid")
+    return email
+
+
+def _address(value, param: str) -> dict | None:
+    """An address hash with every field present (null when not given), as Stripe shows it."""
+    if value == "":
+        return None
+    address = _dict(value, param)
+    _reject_unknown(address, ADDRESS_FIELDS, param)
+    return {key: _text(address.get(key, ""), f"{param}[{key}]") for key in ADDRESS_FIELDS}
+
+
+def _shipping(value) -> dict | None:
+    if value == "":
+        return None
+    shipping = _dict(value, "shipping")
+    _reject_unknown(shipping, ("address", "name", "phone"), "shipping")
+    for required in ("name", "address"):
+        if not shipping.get(required):
+            raise _missing(f"shipping[{required}]")
+    return {
+        "address": _address(shipping["address"], "shipping[address]"),
+        "name": _text(shipping["name"], "shipping[name]"),
+        "phone": _text(shipping.get("phone", ""), "shipping[phone]"),
+    }
+
+
+def _metadata(current: dict, value) -> dict:
+    """Merge metadata as Stripe does: "" clears it all, a key set to "" is removed."""
+    if value == "":
+        return {}
+    merged = dict(current)
+    for key, item in _dict(value, "metadata").items():
+        if not isinstance(item, str):
+            raise StripeError("Invalid metadata: values must be strings", param="metadata")
+        if item:
+            merged[key] = item
+        else:
+            merged.pop(key, None)
+    return merged
 
 
 def _format_amount(amount: int, currency: str) -> str:
@@ -361,6 +442,8 @@ class StripeStandin:
         self._sessions: dict[str, dict] = {}
         self._extras: dict[str, dict] = {}  # per-session state with no Stripe field
         self._shipping_rates: dict[str, dict] = {}
+        self._customers: dict[str, dict] = {}
+        self._deleted_customer_ids: set[str] = set()
         self._idempotent: dict[tuple[str, str], dict] = {}
         self._faults: list[dict] = []
         self._server: _Server | None = None
@@ -438,6 +521,12 @@ class StripeStandin:
         """A snapshot of one session, as the API would return it."""
         with self._lock:
             return copy.deepcopy(self._session_or_raise(session_id))
+
+    @property
+    def customers(self) -> dict[str, dict]:
+        """A snapshot of the Customers that exist (deleted ones are gone), id -> customer."""
+        with self._lock:
+            return copy.deepcopy(self._customers)
 
     def line_items(self, session_id: str) -> list[dict]:
         with self._lock:
@@ -536,9 +625,19 @@ class StripeStandin:
                 return "line_items", self._api_line_items, parts[3]
         if parts[:2] == ["v1", "shipping_rates"] and len(parts) == 3 and method == "GET":
             return "shipping_rate", self._api_shipping_rate, parts[2]
+        if parts[:2] == ["v1", "customers"]:
+            if len(parts) == 2 and method == "POST":
+                return "customer", self._api_create_customer, None
+            handler = {
+                "GET": self._api_retrieve_customer,
+                "POST": self._api_update_customer,
+                "DELETE": self._api_delete_customer,
+            }.get(method)
+            if len(parts) == 3 and handler:
+                return "customer", handler, parts[2]
         raise StripeError(
             f"Unrecognized request URL ({method}: {path}). The Stripe stand-in only "
-            "implements Checkout Sessions and shipping rate retrieval.",
+            "implements Checkout Sessions, Customers and shipping rate retrieval.",
             status=404,
         )
 
@@ -672,6 +771,70 @@ class StripeStandin:
             )
         return copy.deepcopy(rate)
 
+    def _api_create_customer(self, params: dict, _object_id) -> dict:
+        _reject_unknown(params, CUSTOMER_PARAMS)
+        customer = {
+            "id": new_id("cus_", 14),
+            "object": "customer",
+            "address": None,
+            "created": int(self.clock()),
+            "email": None,
+            "livemode": False,
+            "metadata": {},
+            "name": None,
+            "phone": None,
+            "shipping": None,
+        }
+        self._apply_customer_params(customer, params)
+        self._customers[customer["id"]] = customer
+        return copy.deepcopy(customer)
+
+    def _api_retrieve_customer(self, params: dict, customer_id: str) -> dict:
+        # Stripe keeps deleted customers retrievable, as a stub.
+        if customer_id in self._deleted_customer_ids:
+            return {"id": customer_id, "object": "customer", "deleted": True}
+        return copy.deepcopy(self._customer_or_raise(customer_id))
+
+    def _api_update_customer(self, params: dict, customer_id: str) -> dict:
+        customer = self._customer_or_raise(customer_id)
+        _reject_unknown(params, CUSTOMER_PARAMS)
+        # Validate everything before changing anything: a rejected update is a no-op.
+        updated = copy.deepcopy(customer)
+        self._apply_customer_params(updated, params)
+        customer.update(updated)
+        return copy.deepcopy(customer)
+
+    def _api_delete_customer(self, params: dict, customer_id: str) -> dict:
+        self._customer_or_raise(customer_id)
+        del self._customers[customer_id]
+        self._deleted_customer_ids.add(customer_id)
+        return {"id": customer_id, "object": "customer", "deleted": True}
+
+    @staticmethod
+    def _apply_customer_params(customer: dict, params: dict) -> None:
+        if "email" in params:
+            customer["email"] = _email(params["email"])
+        for name in ("name", "phone"):
+            if name in params:
+                customer[name] = _text(params[name], name)
+        if "address" in params:
+            customer["address"] = _address(params["address"], "address")
+        if "shipping" in params:
+            customer["shipping"] = _shipping(params["shipping"])
+        if "metadata" in params:
+            customer["metadata"] = _metadata(customer["metadata"], params["metadata"])
+
+    def _customer_or_raise(self, customer_id: str, param: str = "id", status: int = 404) -> dict:
+        customer = self._customers.get(customer_id)
+        if customer is None:
+            raise StripeError(
+                f"No such customer: '{customer_id}'",
+                status=status,
+                param=param,
+                code="resource_missing",
+            )
+        return customer
+
     # -- session creation ----------------------------------------------------
 
     def _create_session(self, params: dict) -> dict:
@@ -680,9 +843,7 @@ class StripeStandin:
             raise _missing("mode")
         if params["mode"] != "payment":
             raise StripeError("The Stripe stand-in only supports mode=payment.", param="mode")
-        unknown = sorted(set(params) - ACCEPTED_CREATE_PARAMS)
-        if unknown:
-            raise StripeError(f"Received unknown parameter: {unknown[0]}", param=unknown[0])
+        _reject_unknown(params, ACCEPTED_CREATE_PARAMS)
         if not params.get("line_items"):
             raise _missing("line_items")
         if not params.get("success_url"):
@@ -694,6 +855,10 @@ class StripeStandin:
                 "You may only specify one of these parameters: customer, customer_email.",
                 param="customer_email",
             )
+        customer_id = params.get("customer") or None
+        if customer_id:
+            self._customer_or_raise(customer_id, param="customer", status=400)
+        customer_update = self._customer_update(params.get("customer_update"), customer_id)
 
         expires_at = now + MAX_EXPIRY_SECONDS
         if params.get("expires_at"):
@@ -752,7 +917,7 @@ class StripeStandin:
             "collected_information": None,
             "created": now,
             "currency": currency,
-            "customer": params.get("customer") or None,
+            "customer": customer_id,
             "customer_details": None,
             "customer_email": params.get("customer_email") or None,
             "expires_at": expires_at,
@@ -787,6 +952,7 @@ class StripeStandin:
             "line_items": line_items,
             "delayed_pending": False,  # completed with delayed payment, result not yet in
             "expiry_announced": False,  # checkout.session.expired already built
+            "customer_update": customer_update,  # a create param Stripe does not echo
         }
         self.create_count += 1
         return session
@@ -921,6 +1087,26 @@ class StripeStandin:
         return rates
 
     @staticmethod
+    def _customer_update(raw, customer_id: str | None) -> dict:
+        """Which details completing the session saves onto its Customer ("never" unless asked)."""
+        choices = dict.fromkeys(CUSTOMER_UPDATE_FIELDS, "never")
+        if not raw:
+            return choices
+        if not customer_id:
+            raise StripeError(
+                "`customer_update` can only be used with `customer`.", param="customer_update"
+            )
+        raw = _dict(raw, "customer_update")
+        _reject_unknown(raw, CUSTOMER_UPDATE_FIELDS, "customer_update")
+        for key, value in raw.items():
+            if value not in CUSTOMER_UPDATE_CHOICES:
+                raise StripeError(
+                    f"Invalid customer_update[{key}]: must be one of auto or never",
+                    param=f"customer_update[{key}]",
+                )
+        return {**choices, **raw}
+
+    @staticmethod
     def _check_expand(expand) -> list[str]:
         fields = _list(expand, "expand")
         for name in fields:
@@ -1029,16 +1215,50 @@ class StripeStandin:
         else:
             session["payment_status"] = "paid" if paid else "unpaid"
             self._extras[session_id]["delayed_pending"] = not paid
+        customer = self._customers.get(session["customer"] or "")
+        if customer is not None:
+            self._save_to_customer(customer, session, self._extras[session_id]["customer_update"])
         return session
 
     @staticmethod
-    def _buyer_details(session: dict, details: dict | None) -> dict:
+    def _save_to_customer(customer: dict, session: dict, customer_update: dict) -> None:
+        """What the session's customer_update asked for: collected details onto the Customer."""
+        details = session["customer_details"]
+        if customer_update["name"] == "auto":
+            customer["name"] = details["name"]
+        if customer_update["address"] == "auto":
+            customer["address"] = dict(details["address"])
+        if customer_update["shipping"] == "auto" and session["shipping_details"]:
+            customer["shipping"] = {
+                **copy.deepcopy(session["shipping_details"]),
+                "phone": details["phone"],
+            }
+
+    def _prefill(self, session: dict) -> dict:
+        """Buyer details known before the buyer types: the Customer's, else customer_email.
+
+        Keys are the buyer-detail names; only known (non-blank) values are given.
+        """
+        customer = self._customers.get(session["customer"] or "")
+        if customer is None:
+            return {"email": session["customer_email"]} if session["customer_email"] else {}
+        shipping = customer["shipping"] or {}
+        address = shipping.get("address") or customer["address"] or {}
+        values = {
+            "email": customer["email"],
+            "name": shipping.get("name") or customer["name"],
+            "phone": shipping.get("phone") or customer["phone"],
+            **{key: address.get(key) for key in ADDRESS_FIELDS},
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def _buyer_details(self, session: dict, details: dict | None) -> dict:
         countries = (session["shipping_address_collection"] or {}).get("allowed_countries") or [
             "US"
         ]
         buyer = {
             "name": "Test Buyer",
-            "email": session["customer_email"] or "buyer@example.com",
+            "email": "buyer@example.com",
             "phone": None,
             "line1": "1 Test Street",
             "line2": None,
@@ -1047,6 +1267,9 @@ class StripeStandin:
             "state": None,
             "country": countries[0],
         }
+        buyer.update(self._prefill(session))
+        if session["shipping_address_collection"] and buyer["country"] not in countries:
+            buyer["country"] = countries[0]  # the buyer would have had to pick an offered one
         for key, value in (details or {}).items():
             if key not in buyer:
                 raise ValueError(f"unknown buyer detail {key!r}; expected one of {sorted(buyer)}")
@@ -1261,6 +1484,7 @@ class StripeStandin:
                     404, _message_page("Not found", "There is no checkout session at this address.")
                 )
             self._lapse_if_due(session)
+            prefill = self._prefill(session)
             session = copy.deepcopy(session)
             extras = copy.deepcopy(self._extras[session_id])
             rates = [
@@ -1303,7 +1527,7 @@ class StripeStandin:
             )
 
         if action is None:
-            return _html_reply(200, _checkout_page(session, extras["line_items"], rates))
+            return _html_reply(200, _checkout_page(session, extras["line_items"], rates, prefill))
         if action not in ("pay", "pay_delayed"):
             return _html_reply(400, _message_page("Bad request", f"Unknown action {action!r}."))
 
@@ -1440,7 +1664,7 @@ def _validate_buyer(values: dict, countries: list[str]) -> list[str]:
         "country": "Country",
     }
     errors = [f"{label} is required." for key, label in labels.items() if not values[key]]
-    if values["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+    if values["email"] and not _EMAIL.fullmatch(values["email"]):
         errors.append("Enter a valid email address.")
     if values["country"] and values["country"] not in countries:
         errors.append("Choose one of the countries offered.")
@@ -1456,7 +1680,7 @@ def _checkout_page(
 ) -> str:
     currency = session["currency"]
     esc = html.escape
-    values = values or {"email": session["customer_email"] or ""}
+    values = values or {}
     rows = "\n".join(
         f'<tr><td>{esc(item["description"])}</td><td class="num">{item["quantity"]}</td>'
         f'<td class="num">{_format_amount(item["amount_total"], currency)}</td></tr>'

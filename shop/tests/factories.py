@@ -52,7 +52,9 @@ def build_shop(prices=("500.00", "1200.00", "80.00"), notify_email="artist@examp
     shop_settings.save()
     rates = [
         ShippingRate.objects.create(name="Insured courier", amount=Decimal("45.00"), sort_order=1),
-        ShippingRate.objects.create(name="Collect from the studio", amount=Decimal("0"), sort_order=2),
+        ShippingRate.objects.create(
+            name="Collect from the studio", amount=Decimal("0"), sort_order=2
+        ),
     ]
     return SimpleNamespace(
         site=site, home=home, collection=collection, paintings=paintings, rates=rates

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from shop.models import Order, SaleState, StripeEvent
+from shop.models import Order, SaleState
 
 from .conftest import post_event, start_checkout
 
@@ -41,7 +41,7 @@ def test_cart_adds_an_original_once_and_shows_totals(shop, buyer):
     assert painting.title in html
     assert "€500" in html  # subtotal from the live page
     assert "Insured courier" in html
-    assert 'aria-label="1 item in your cart"' in html
+    assert "(1 item)" in html
 
 
 def test_cart_forms_need_csrf(shop):
@@ -223,7 +223,9 @@ def test_success_page_of_another_buyer_is_404(shop, buyer, standin):
     start_checkout(buyer, shop.paintings[0])
     order = Order.objects.get()
     stranger = Client()
-    assert stranger.get(f"/checkout/success/?session_id={order.stripe_session_id}").status_code == 404
+    assert (
+        stranger.get(f"/checkout/success/?session_id={order.stripe_session_id}").status_code == 404
+    )
     assert stranger.get("/checkout/success/?session_id=cs_test_nope").status_code == 404
     assert stranger.get("/checkout/success/").status_code == 404
 
@@ -279,7 +281,8 @@ def test_a_lapsed_reservation_can_be_bought_again_without_any_webhook(shop, stan
 
     assert start_checkout(second, painting).status_code == 303
     state = SaleState.objects.get(painting=painting)
-    assert state.order.stripe_session_id != Order.objects.order_by("created_at").first().stripe_session_id
+    first_order = Order.objects.order_by("created_at").first()
+    assert state.order != first_order
 
 
 def test_a_late_payment_for_a_taken_over_reservation_is_flagged_not_sold_twice(

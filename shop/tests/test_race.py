@@ -14,7 +14,10 @@ from shop.models import Order, SaleState
 from .factories import build_shop
 
 # serialized_rollback restores the root page and locale that migrations create.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 BUYERS = 20
 ROUNDS = 10
@@ -83,8 +86,10 @@ def test_twenty_concurrent_checkouts_reserve_a_painting_once(standin):
                 assert "reserved in another checkout" in text
                 refusals += 1
     assert Order.objects.filter(stripe_session_id__isnull=False).count() == ROUNDS
-    print(f"\nrace: {ROUNDS} rounds x {BUYERS} buyers -> {standin.create_count} sessions, "
-          f"{ROUNDS} reservations, {refusals} refused with 'reserved'")
+    print(
+        f"\nrace: {ROUNDS} rounds x {BUYERS} buyers -> {standin.create_count} sessions, "
+        f"{ROUNDS} reservations, {refusals} refused with 'reserved'"
+    )
 
 
 def test_two_carts_in_opposite_orders_do_not_deadlock(standin):
@@ -93,7 +98,9 @@ def test_two_carts_in_opposite_orders_do_not_deadlock(standin):
         reset([first, second])
         a, b = buyer_with(first, second), buyer_with(second, first)
 
-        responses = run_at_once([lambda: a.post("/checkout/"), lambda: b.post("/checkout/")])
+        responses = run_at_once(
+            [lambda a=a: a.post("/checkout/"), lambda b=b: b.post("/checkout/")]
+        )
 
         assert not [r for r in responses if isinstance(r, Exception)], responses
         assert sorted(r.status_code for r in responses) == [302, 303]

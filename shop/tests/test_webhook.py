@@ -37,8 +37,14 @@ def test_completed_event_fulfils_with_buyer_details_and_mails_once(
     event = standin.complete(
         pending.stripe_session_id,
         deliver=False,
-        details={"name": "Ada Lovelace", "email": "ada@example.com", "line1": "1 Rue de la Paix",
-                 "city": "Paris", "postal_code": "75002", "country": "FR"},
+        details={
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "line1": "1 Rue de la Paix",
+            "city": "Paris",
+            "postal_code": "75002",
+            "country": "FR",
+        },
     )
     response = deliver(standin, event, django_capture_on_commit_callbacks)
     assert response.status_code == 200
@@ -46,7 +52,10 @@ def test_completed_event_fulfils_with_buyer_details_and_mails_once(
     pending.refresh_from_db()
     assert pending.status == Order.PAID
     assert (pending.name, pending.email, pending.city, pending.country) == (
-        "Ada Lovelace", "ada@example.com", "Paris", "FR",
+        "Ada Lovelace",
+        "ada@example.com",
+        "Paris",
+        "FR",
     )
     assert pending.shipping_name == "Insured courier"
     assert pending.amount_paid == pending.total
@@ -74,7 +83,7 @@ def test_forged_or_broken_events_are_refused_and_change_nothing(pending, standin
     payload = json.dumps(event).encode()
     signature = standin.sign(payload)
     if tamper == "bad_signature":
-        payload = payload.replace(b"\"livemode\": false", b"\"livemode\": true")
+        payload = payload.replace(b'"livemode": false', b'"livemode": true')
         assert payload != json.dumps(event).encode()
     elif tamper == "wrong_secret":
         signature = standin.sign(payload, secret="whsec_someone_else")
@@ -112,15 +121,17 @@ def test_expired_then_completed_and_completed_then_expired(
     a, b = Order.objects.order_by("pk")
 
     completed_a = standin.complete(a.stripe_session_id, deliver=False)
-    expired_a = standin.build_event("checkout.session.expired", {
-        **completed_a["data"]["object"], "status": "expired"})
+    expired_a = standin.build_event(
+        "checkout.session.expired", {**completed_a["data"]["object"], "status": "expired"}
+    )
     deliver(standin, json.loads(expired_a[0]), django_capture_on_commit_callbacks)
     deliver(standin, completed_a, django_capture_on_commit_callbacks)
 
     completed_b = standin.complete(b.stripe_session_id, deliver=False)
     deliver(standin, completed_b, django_capture_on_commit_callbacks)
-    expired_b = standin.build_event("checkout.session.expired", {
-        **completed_b["data"]["object"], "status": "expired"})
+    expired_b = standin.build_event(
+        "checkout.session.expired", {**completed_b["data"]["object"], "status": "expired"}
+    )
     deliver(standin, json.loads(expired_b[0]), django_capture_on_commit_callbacks)
 
     a.refresh_from_db()
@@ -131,7 +142,9 @@ def test_expired_then_completed_and_completed_then_expired(
     assert not b.needs_review
 
 
-def test_expired_event_releases_an_unpaid_order(pending, standin, django_capture_on_commit_callbacks):
+def test_expired_event_releases_an_unpaid_order(
+    pending, standin, django_capture_on_commit_callbacks
+):
     event = standin.expire(pending.stripe_session_id, deliver=False)
     assert deliver(standin, event, django_capture_on_commit_callbacks).status_code == 200
     pending.refresh_from_db()
@@ -159,8 +172,11 @@ def test_async_payment_succeeds(pending, standin, django_capture_on_commit_callb
 
 
 def test_async_payment_fails(pending, standin, django_capture_on_commit_callbacks):
-    deliver(standin, standin.complete(pending.stripe_session_id, paid=False, deliver=False),
-            django_capture_on_commit_callbacks)
+    deliver(
+        standin,
+        standin.complete(pending.stripe_session_id, paid=False, deliver=False),
+        django_capture_on_commit_callbacks,
+    )
     failed = standin.async_result(pending.stripe_session_id, succeeded=False, deliver=False)
     deliver(standin, failed, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
@@ -169,7 +185,9 @@ def test_async_payment_fails(pending, standin, django_capture_on_commit_callback
     assert mail.outbox == []
 
 
-def test_amount_mismatch_is_flagged_for_review(pending, standin, django_capture_on_commit_callbacks):
+def test_amount_mismatch_is_flagged_for_review(
+    pending, standin, django_capture_on_commit_callbacks
+):
     event = standin.complete(pending.stripe_session_id, deliver=False)
     event["data"]["object"]["amount_total"] = 100  # €1 charged for a €545 order
     deliver(standin, event, django_capture_on_commit_callbacks)
@@ -180,8 +198,9 @@ def test_amount_mismatch_is_flagged_for_review(pending, standin, django_capture_
 
 
 def test_unknown_events_are_acknowledged_and_ignored(pending, standin):
-    payload = json.dumps({"id": "evt_x", "type": "customer.created",
-                          "data": {"object": {"id": "cus_1"}}}).encode()
+    payload = json.dumps(
+        {"id": "evt_x", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}
+    ).encode()
     response = post_event(Client(), standin, payload)
     assert response.status_code == 200
     pending.refresh_from_db()
@@ -189,29 +208,44 @@ def test_unknown_events_are_acknowledged_and_ignored(pending, standin):
 
 
 def test_events_for_unknown_sessions_are_acknowledged(shop, standin):
-    payload = json.dumps({"id": "evt_y", "type": "checkout.session.completed",
-                          "data": {"object": {"id": "cs_test_unknown", "metadata": {}}}}).encode()
+    payload = json.dumps(
+        {
+            "id": "evt_y",
+            "type": "checkout.session.completed",
+            "data": {"object": {"id": "cs_test_unknown", "metadata": {}}},
+        }
+    ).encode()
     assert post_event(Client(), standin, payload).status_code == 200
 
 
 def test_charge_refunded_marks_the_order_refunded_and_keeps_the_painting_sold(
     pending, standin, django_capture_on_commit_callbacks
 ):
-    deliver(standin, standin.complete(pending.stripe_session_id, deliver=False),
-            django_capture_on_commit_callbacks)
+    deliver(
+        standin,
+        standin.complete(pending.stripe_session_id, deliver=False),
+        django_capture_on_commit_callbacks,
+    )
     pending.refresh_from_db()
-    refund = {"id": "evt_refund", "type": "charge.refunded", "data": {"object": {
-        "id": "ch_1", "object": "charge", "payment_intent": pending.stripe_payment_intent,
-        "refunded": True}}}
+    refund = {
+        "id": "evt_refund",
+        "type": "charge.refunded",
+        "data": {
+            "object": {
+                "id": "ch_1",
+                "object": "charge",
+                "payment_intent": pending.stripe_payment_intent,
+                "refunded": True,
+            }
+        },
+    }
     deliver(standin, refund, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
     assert pending.status == Order.REFUNDED
     assert painting_state(pending).status == SaleState.SOLD
 
 
-def test_a_failure_while_handling_answers_500_and_records_nothing(
-    pending, standin, monkeypatch
-):
+def test_a_failure_while_handling_answers_500_and_records_nothing(pending, standin, monkeypatch):
     # A real failure (here: the database refusing a write) must make Stripe
     # retry, so the event must not be recorded as processed.
     from django.db import connection

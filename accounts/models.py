@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+
+from .countries import country_name
+
+
+class Profile(models.Model):
+    """A buyer's name and default shipping address, prefilled at checkout."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    full_name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField("town or city", max_length=100, blank=True)
+    postal_code = models.CharField("postcode", max_length=20, blank=True)
+    state = models.CharField("county, region or state", max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    # The Stripe Customer that carries this address into Checkout.
+    stripe_customer_id = models.CharField(max_length=255, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.full_name or str(self.user)
+
+    @property
+    def has_address(self):
+        """Enough of an address for a parcel (and for Stripe to prefill)."""
+        return bool(self.full_name and self.address_line1 and self.city and self.country)
+
+    @property
+    def country_name(self):
+        return country_name(self.country)
+
+    @property
+    def address_lines(self):
+        parts = [
+            self.address_line1,
+            self.address_line2,
+            " ".join(p for p in (self.postal_code, self.city) if p),
+            self.state,
+            self.country_name if self.country else "",
+        ]
+        return [p for p in parts if p]
+
+    def stripe_address(self):
+        """The address in Stripe's shape (empty values left out)."""
+        address = {
+            "line1": self.address_line1,
+            "line2": self.address_line2,
+            "city": self.city,
+            "postal_code": self.postal_code,
+            "state": self.state,
+            "country": self.country,
+        }
+        return {key: value for key, value in address.items() if value}

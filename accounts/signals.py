@@ -1,0 +1,18 @@
+"""Guest orders join the account when an address is verified or the buyer signs in."""
+
+from allauth.account.signals import email_confirmed
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .orders import attach_guest_orders
+
+
+@receiver(email_confirmed, dispatch_uid="accounts_attach_orders_on_confirm")
+def attach_orders_on_confirmation(sender, request, email_address, **kwargs):
+    attach_guest_orders(email_address.user, [email_address.email])
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_attach_orders_on_login")
+def attach_orders_on_login(sender, request, user, **kwargs):
+    # Covers guest orders placed with the account's address while signed out.
+    attach_guest_orders(user)

@@ -1,0 +1,117 @@
+"""Public pages run a fixed number of SQL queries, however many paintings there are."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+
+from gallery.models import (
+    ArticlePage,
+    CollectionPage,
+    GalleryIndexPage,
+    HomePage,
+    HomePageFeaturedPainting,
+    JournalIndexPage,
+    Medium,
+    PaintingPage,
+)
+from shop.models import SaleState
+from shop.tests.factories import make_image
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 15
+
+
+@pytest.fixture
+def site_tree():
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Home", slug="budget-home"))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    gallery = home.add_child(instance=GalleryIndexPage(title="Gallery", slug="gallery"))
+    collection = gallery.add_child(
+        instance=CollectionPage(title="Sea", slug="sea", cover_image=make_image("Cover"))
+    )
+    journal = home.add_child(instance=JournalIndexPage(title="Journal", slug="journal"))
+    for day in range(1, 5):
+        journal.add_child(
+            instance=ArticlePage(
+                title=f"Studio notes {day}",
+                slug=f"notes-{day}",
+                date=datetime.date(2026, 1, day),
+                cover_image=make_image(f"Article {day}", size=(120, 80)),
+            )
+        )
+    home.featured_collection = collection
+    home.save()
+    return home, collection
+
+
+def add_paintings(home, collection, count, start=0):
+    oil, _ = Medium.objects.get_or_create(name="Oil")
+    for index in range(start, start + count):
+        painting = collection.add_child(
+            instance=PaintingPage(
+                title=f"Painting {index}",
+                slug=f"painting-{index}",
+                width_cm=Decimal(30 + index),
+                height_cm=Decimal("40"),
+                price=Decimal("100") + index,
+                medium=oil,
+                support="canvas",
+                image=make_image(f"Painting {index}", size=(60 + index % 7, 50)),
+            )
+        )
+        if index % 3 == 0:
+            SaleState.objects.create(painting=painting, status=SaleState.SOLD)
+        if index < 6:
+            HomePageFeaturedPainting.objects.create(page=home, painting=painting, sort_order=index)
+    last = collection.get_children().last().specific
+    if not last.gallery_images.exists():  # the detail shots a painting page shows
+        for detail in range(2):
+            last.gallery_images.create(image=make_image(f"Detail {detail}", size=(40, 40)))
+    return last
+
+
+def count_queries(url):
+    client = Client()
+    assert client.get(url).status_code == 200  # renditions are made on first view
+    caches["renditions"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), [q["sql"] for q in queries.captured_queries]
+
+
+def test_query_count_does_not_grow_with_the_number_of_paintings(site_tree):
+    home, collection = site_tree
+    painting = add_paintings(home, collection, 5)
+    urls = {"home": home.url, "collection": collection.url, "painting": painting.url}
+    few = {name: count_queries(url) for name, url in urls.items()}
+
+    add_paintings(home, collection, 45, start=5)
+    many = {name: count_queries(url) for name, url in urls.items()}
+
+    for name in urls:
+        assert few[name][0] == many[name][0], (name, few[name][1], many[name][1])
+        assert many[name][0] <= BUDGET, (name, many[name][0], "\n".join(many[name][1]))
+    print("\nSQL queries per page:", {name: count for name, (count, _) in many.items()})
+
+
+def test_collection_pages_show_24_paintings_a_page(site_tree):
+    home, collection = site_tree
+    add_paintings(home, collection, 30)
+    first = Client().get(collection.url).content.decode()
+    second = Client().get(collection.url + "?page=2").content.decode()
+    assert first.count('painting-card"') == 24
+    assert second.count('painting-card"') == 6
+    # Out-of-range or nonsense page numbers fall back instead of failing.
+    assert Client().get(collection.url + "?page=999").status_code == 200
+    assert Client().get(collection.url + "?page=abc").status_code == 200

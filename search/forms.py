@@ -1,0 +1,61 @@
+import re
+import unicodedata
+
+from django import forms
+
+from .filters import PaintingFilterForm
+
+# Long enough for any real search; keeps the query log's 255-character column
+# and the full-text parser away from pasted essays.
+MAX_QUERY_LENGTH = 200
+
+
+def clean_query_text(value):
+    """Drop control characters (NUL included: PostgreSQL refuses it in text)
+    and collapse runs of whitespace."""
+    printable = "".join(" " if unicodedata.category(char) == "Cc" else char for char in value or "")
+    return " ".join(printable.split())
+
+
+def search_terms(query):
+    """The words of a query, for the full-text backend.
+
+    Punctuation carries no meaning in a painting's title or description, and
+    quotes or semicolons are syntax to SQLite's FTS5 query parser (Wagtail
+    passes them through), so only letters, digits and spaces go on.
+    """
+    return " ".join(re.sub(r"[^\w\s]+", " ", query).split())
+
+
+class SearchQueryField(forms.CharField):
+    # Cleans before validation, so a stray NUL is dropped rather than making
+    # CharField's null-character validator reject the whole query.
+    def to_python(self, value):
+        return clean_query_text(super().to_python(value))
+
+
+class SearchForm(PaintingFilterForm):
+    q = SearchQueryField(label="Search for", required=False)
+
+    field_order = ["q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.query_was_shortened = False
+
+    def clean_q(self):
+        query = clean_query_text(self.cleaned_data["q"])
+        if len(query) > MAX_QUERY_LENGTH:
+            self.query_was_shortened = True
+            query = query[:MAX_QUERY_LENGTH].rstrip()
+        return query
+
+    @property
+    def notices(self):
+        """What was changed or ignored in the request, in plain words."""
+        notices = []
+        if self.query_was_shortened:
+            notices.append(
+                f"Your search was long, so only its first {MAX_QUERY_LENGTH} characters were used."
+            )
+        return notices + self.ignored_value_messages

@@ -1,0 +1,138 @@
+"""Site search: paintings (filterable), journal articles, and other pages.
+
+The database search backend only accepts filters on a model's declared
+FilterFields inside `.search()`, and the painting filters reach into the shop
+(sale state) and compare columns (size, orientation). So the filters run as an
+ordinary ORM query, and the text search is restricted to its result through
+`id`, which Page declares as a FilterField. Relevance, counting and slicing
+all stay in the database, whatever the number of matches.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
+from wagtail.models import Page
+from wagtail.search.utils import normalise_query_string
+
+from gallery.models import ArticlePage, CollectionPage, PaintingPage
+from shop.models import ShopSettings
+
+from .filters import RELEVANCE, filter_paintings, painting_ordering
+from .forms import SearchForm, search_terms
+
+PAINTINGS_PER_PAGE = 24
+OTHER_RESULTS_SHOWN = 10
+SUGGESTED_COLLECTIONS = 12
+
+
+def search_paintings(terms, paintings, filters, shop_settings):
+    """The paintings that pass the filters, and match the search terms if any,
+    with their card data (the search fetches its hits from the queryset given)."""
+    paintings = filter_paintings(paintings, filters, shop_settings)
+    if terms is None:
+        return PaintingPage.with_card_data(paintings)
+    matching = PaintingPage.with_card_data(
+        PaintingPage.objects.filter(id__in=paintings.values("id"))
+    )
+    sort = filters.get("sort") or RELEVANCE
+    if sort == RELEVANCE:
+        return matching.search(terms)
+    return matching.order_by(*painting_ordering(sort)).search(terms, order_by_relevance=False)
+
+
+def top_results(results):
+    """The best few results, and whether there are more (without counting them all)."""
+    items = list(results[: OTHER_RESULTS_SHOWN + 1])
+    return {"items": items[:OTHER_RESULTS_SHOWN], "more": len(items) > OTHER_RESULTS_SHOWN}
+
+
+def promoted_results(query_string):
+    """The artist's picks for this query (Search promotions in the admin)."""
+    return list(
+        SearchPromotion.objects.filter(query__query_string=query_string)
+        .filter(Q(page__isnull=True) | Q(page__live=True))
+        .select_related("page")
+        .order_by("sort_order")
+    )
+
+
+def log_query(query_string):
+    """Count a hit in Wagtail's query log (Reports → Search terms).
+
+    A query already searched today costs one UPDATE; the first search of the
+    day takes Wagtail's own path, which creates the rows it needs.
+    """
+    counted = QueryDailyHits.objects.filter(
+        query__query_string=query_string, date=timezone.now().date()
+    ).update(hits=F("hits") + 1)
+    if not counted:
+        Query.get(query_string).add_hit()
+
+
+def search(request):
+    shop_settings = ShopSettings.for_request(request)
+    # One look-up of the private sections, applied to every result list.
+    private_pages = Page.objects.private_q()
+    form = SearchForm(
+        request.GET,
+        shop_settings=shop_settings,
+        collections=CollectionPage.objects.live().exclude(private_pages),
+    )
+    filters = form.filters
+    query = filters.get("q", "")
+    query_string = normalise_query_string(query)
+    # A query of punctuation only has no terms, and so matches nothing.
+    terms = search_terms(query) if query else None
+    context = {
+        "form": form,
+        "search_query": query,
+        "has_filters": form.has_active_filters,
+        "notices": form.notices,
+        "paintings": None,
+        "promotions": [],
+        "articles": None,
+        "other_pages": None,
+    }
+
+    # Any filter control in the request (even left empty, as "Show paintings"
+    # sends them) means the visitor is browsing paintings.
+    browsing = any(name in request.GET for name in form.fields if name != "q")
+
+    first_page = True
+    if query or browsing:
+        paintings = search_paintings(
+            terms, PaintingPage.objects.live().exclude(private_pages), filters, shop_settings
+        )
+        page = Paginator(paintings, PAINTINGS_PER_PAGE).get_page(request.GET.get("page"))
+        context["paintings"] = page
+        first_page = page.number == 1
+
+    # Picks, articles and other pages go with the first page of paintings;
+    # later pages only page through paintings, and are not new hits in the log.
+    if query_string and first_page:
+        log_query(query_string)
+        context["promotions"] = promoted_results(query_string)
+        context["articles"] = top_results(
+            ArticlePage.objects.live().exclude(private_pages).search(terms)
+        )
+        context["other_pages"] = top_results(
+            Page.objects.live()
+            .exclude(private_pages)
+            .not_type(PaintingPage, ArticlePage)
+            .search(terms)
+        )
+
+    context["found_nothing"] = context["paintings"] is not None and not (
+        context["paintings"].paginator.count
+        or context["promotions"]
+        or (context["articles"] and context["articles"]["items"])
+        or (context["other_pages"] and context["other_pages"]["items"])
+    )
+    if context["found_nothing"]:
+        context["suggested_collections"] = (
+            CollectionPage.objects.live().exclude(private_pages).order_by("path")
+        )[:SUGGESTED_COLLECTIONS]
+
+    return TemplateResponse(request, "search/search.html", context)

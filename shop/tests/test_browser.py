@@ -1,0 +1,59 @@
+"""A shopper buys a painting in Chromium, paying on the Stripe stand-in's hosted page."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from shop.models import Order, SaleState
+
+from .factories import build_shop
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TIMEOUT_MS = 120_000
+
+
+def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, settings):
+    settings.ROOT_URLCONF = "gallery.tests.urls_media"
+    shop = build_shop()
+    painting = shop.paintings[0]
+    page.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(f"{live_server.url}{shop.collection.url}")
+    page.locator(f'a[href="{painting.url}"]').first.click()
+    page.wait_for_url(f"{live_server.url}{painting.url}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("link", name=re.compile("Cart")).first.click()
+    page.get_by_role("button", name="Checkout").click()
+
+    # The stand-in's hosted checkout page, as Stripe's would be.
+    page.wait_for_url(re.compile(re.escape(live_standin.url) + "/pay/"))
+    assert "TEST" in page.content()
+    page.get_by_label("Email").fill("collector@example.com")
+    page.get_by_label("Full name").fill("Berthe Morisot")
+    page.get_by_label("Address line 1").fill("12 Rue de Passy")
+    page.get_by_label("Town or city").fill("Paris")
+    page.get_by_label("Postcode").fill("75016")
+    page.get_by_label("Country").select_option("FR")
+    page.get_by_role("button", name="Pay", exact=True).click()
+
+    page.wait_for_url(re.compile("/checkout/success/"))
+    assert "Thank you for your order" in page.content()
+    assert "Paid" in page.locator(".order-status").inner_text()
+
+    order = Order.objects.get()
+    assert order.status == Order.PAID
+    assert (order.name, order.city, order.country) == ("Berthe Morisot", "Paris", "FR")
+    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+    assert sorted(m.to[0] for m in mail.outbox) == ["artist@example.com", "collector@example.com"]
+
+    page.goto(f"{live_server.url}{painting.url}")
+    assert "Sold" in page.locator(".buy-box").text_content()
+    assert page.get_by_role("button", name="Add to cart").count() == 0
+    assert errors == []
