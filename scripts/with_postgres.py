@@ -51,7 +51,6 @@ def main(argv):
     data = os.path.join(workdir, "data")
     if os.geteuid() == 0:
         shutil.chown(workdir, user="postgres", group="postgres")
-    os.chmod(workdir, 0o755)
     log = os.path.join(workdir, "server.log")
     try:
         subprocess.run(
@@ -70,7 +69,8 @@ def main(argv):
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        env = dict(os.environ, DATABASE_URL=f"postgres://postgres@{quote(workdir, safe='')}/postgres")
+        url = f"postgres://postgres@{quote(workdir, safe='')}/postgres"
+        env = dict(os.environ, DATABASE_URL=url)
         print(f"PostgreSQL test cluster on {workdir}", flush=True)
         return subprocess.run(argv, env=env).returncode
     finally:
