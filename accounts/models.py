@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from shop.models import postal_address_lines
+
 from .countries import country_name
 
 
@@ -36,14 +38,7 @@ class Profile(models.Model):
 
     @property
     def address_lines(self):
-        parts = [
-            self.address_line1,
-            self.address_line2,
-            " ".join(p for p in (self.postal_code, self.city) if p),
-            self.state,
-            self.country_name if self.country else "",
-        ]
-        return [p for p in parts if p]
+        return postal_address_lines(self, self.country_name if self.country else "")
 
     def stripe_address(self):
         """The address in Stripe's shape (empty values left out)."""

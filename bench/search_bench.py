@@ -11,41 +11,11 @@ figures only; it passes or fails nothing.
 """
 
 import argparse
-import os
 import re
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from common import configure_django, measure, seed
+
 MATCH_COUNT = re.compile(r'id="paintings-heading">Paintings <span[^>]*>\((\d+)\)')
-
-
-def configure_django():
-    sys.path.insert(0, str(PROJECT_ROOT))
-    if not os.environ.get("DATABASE_URL"):
-        # Never the shared development database: a fresh file per run.
-        database = Path(tempfile.mkdtemp(prefix="pgp-search-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="pgp-search-bench-media-"))
-    # Test settings: DEBUG off, as in production, and local media.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pgp_site.settings.test")
-    import django
-
-    django.setup()
-
-
-def seed(paintings):
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    started = time.monotonic()
-    call_command("seed_gallery", paintings=paintings, reset=True, verbosity=0)
-    seconds = time.monotonic() - started
-    ensure_search_index()
-    return seconds
 
 
 def ensure_search_index():
@@ -84,44 +54,6 @@ def scenarios():
     ]
 
 
-class QueryCounter:
-    """Counts the SQL statements sent, whatever DEBUG says."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def measure(client, params, requests, warmup):
-    from django.db import connection
-
-    for _ in range(warmup):
-        client.get("/search/", params)
-    queries = QueryCounter()
-    with connection.execute_wrapper(queries):
-        response = client.get("/search/", params)
-    if response.status_code != 200:
-        raise SystemExit(f"/search/ answered {response.status_code} for {params}")
-    matches = MATCH_COUNT.search(response.content.decode())
-
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get("/search/", params)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "matches": int(matches.group(1)) if matches else 0,
-        "queries": queries.count,
-        "per_second": 1000 * len(timings) / sum(timings),
-        "mean": statistics.fmean(timings),
-        "p95": timings[max(0, round(0.95 * len(timings)) - 1)],
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paintings", type=int, default=2000)
@@ -132,7 +64,7 @@ def main():
     )
     args = parser.parse_args()
 
-    configure_django()
+    configure_django("pgp-search-bench")
     from django.db import connection
     from django.test import Client
 
@@ -142,6 +74,7 @@ def main():
         ensure_search_index()
     else:
         seconds = seed(args.paintings)
+        ensure_search_index()
         print(f"Seeded {args.paintings} paintings in {seconds:.1f} s")
     print(
         f"Database: {connection.vendor}; live paintings: "
@@ -153,9 +86,10 @@ def main():
     print(header)
     print("-" * len(header))
     for name, params in scenarios():
-        result = measure(client, params, args.requests, args.warmup)
+        result = measure(client, "/search/", params, args.requests, args.warmup)
+        matches = MATCH_COUNT.search(result["response"].content.decode())
         print(
-            f"{name:<24}{result['matches']:>8}{result['per_second']:>8.1f}"
+            f"{name:<24}{int(matches.group(1)) if matches else 0:>8}{result['per_second']:>8.1f}"
             f"{result['mean']:>9.1f}{result['p95']:>8.1f}{result['queries']:>9}"
         )
 

@@ -169,6 +169,18 @@ class SaleState(models.Model):
         return self.status
 
 
+def postal_address_lines(holder, country_label):
+    """The non-empty lines of an address held in address_line1/2, postal_code, city, state."""
+    parts = [
+        holder.address_line1,
+        holder.address_line2,
+        " ".join(p for p in (holder.postal_code, holder.city) if p),
+        holder.state,
+        country_label,
+    ]
+    return [p for p in parts if p]
+
+
 def new_order_number():
     # Unambiguous characters; ~10^12 possibilities, checked for uniqueness on save.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -253,19 +265,8 @@ class Order(models.Model):
         return self.subtotal + (self.shipping_amount or Decimal("0"))
 
     @property
-    def is_open(self):
-        return self.status == self.PENDING
-
-    @property
     def address_lines(self):
-        parts = [
-            self.address_line1,
-            self.address_line2,
-            " ".join(p for p in (self.postal_code, self.city) if p),
-            self.state,
-            self.country,
-        ]
-        return [p for p in parts if p]
+        return postal_address_lines(self, self.country)
 
 
 class OrderLine(models.Model):
