@@ -49,8 +49,23 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """Transactional tests last: each empties the database when it ends.
+
+    (pytest-django orders by the same rule but misses some tests whose
+    database use comes through fixtures; this keeps the order whatever.)
+    """
     from django.db import connection
+
+    items.sort(key=is_transactional)
 
     on_postgres = connection.vendor == "postgresql"
     for item in items:
@@ -69,3 +84,12 @@ def fresh_caches():
 
     for alias in ("default", "renditions"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def wagtail_tree_for_transactional_tests(request):
+    if is_transactional(request.node):
+        from tests.wagtail_tree import ensure_wagtail_tree
+
+        request.getfixturevalue("transactional_db")
+        ensure_wagtail_tree()

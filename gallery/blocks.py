@@ -5,6 +5,23 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 
+class PaintingChooserBlock(blocks.PageChooserBlock):
+    """Loads every painting of a stream with what its card shows in one query.
+
+    The page then fetches the renditions of all its images at once.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(page_type="gallery.PaintingPage", **kwargs)
+
+    def bulk_to_python(self, values):
+        from .models import PaintingPage
+
+        paintings = PaintingPage.objects.select_related("image", "medium", "sale_state")
+        found = paintings.in_bulk(values)
+        return [found.get(pk) for pk in values]
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=120)
     level = blocks.ChoiceBlock(choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2")
@@ -33,7 +50,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class PaintingBlock(blocks.StructBlock):
-    painting = blocks.PageChooserBlock(page_type="gallery.PaintingPage")
+    painting = PaintingChooserBlock()
 
     class Meta:
         icon = "image"

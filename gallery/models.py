@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -68,6 +68,31 @@ def attach_card_images(objects_and_fields, *extra_specs):
     images = {image.pk: image for image in images}
     for obj, field in objects_and_fields:
         setattr(obj, field, images.get(getattr(obj, f"{field}_id")))
+
+
+def prefetch_renditions_of(images, *spec_groups):
+    """Attaches these renditions to already loaded images, in one query for them all."""
+    images = [image for image in images if image is not None]
+    if images:
+        renditions = get_image_model().get_rendition_model().objects.filter(
+            filter_spec__in=rendition_specs(*spec_groups)
+        )
+        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
+
+
+class StreamBodyMixin:
+    """Pages with a StreamField `body`: all of its pictures' renditions in one query."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        images = [getattr(self, self.main_image_field)] if self.main_image_field else []
+        for block in self.body:
+            if block.block_type == "image":
+                images.append(block.value["image"])
+            elif block.block_type == "painting" and block.value["painting"]:
+                images.append(block.value["painting"].image)
+        prefetch_renditions_of(images, CARD_IMAGE, PAINTING_IMAGE, SHARE_IMAGE_SPEC)
+        return context
 
 
 def paginate(request, queryset, per_page):
@@ -201,20 +226,29 @@ class HomePage(SeoMixin, Page):
     max_count = 1
 
     main_image_field = "hero_image"
-    main_image_specs = (HERO_IMAGE,)
+    main_image_with_cards = True
 
     def route(self, request, path_components):
-        """Finds a descendant by its URL in one query instead of one per level.
+        """Finds a descendant by its URL in two queries instead of two per level.
 
         Only live pages are served, as with Wagtail's level-by-level walk
-        (unpublishing a page in the admin unpublishes what is under it).
+        (unpublishing a page in the admin unpublishes what is under it). The
+        parent comes in the same query, for the page's breadcrumb.
         """
         if not path_components:
             return super().route(request, path_components)
-        url_path = self.url_path + "/".join(path_components) + "/"
-        page = Page.objects.live().filter(url_path=url_path).specific().first()
-        if page is None:
+        parent_path = self.url_path + "".join(f"{part}/" for part in path_components[:-1])
+        url_path = f"{parent_path}{path_components[-1]}/"
+        found = {
+            page.url_path: page
+            for page in Page.objects.live().filter(url_path__in=[parent_path, url_path])
+        }
+        parent = self if parent_path == self.url_path else found.get(parent_path)
+        if url_path not in found or parent is None:
             raise Http404
+        page = found[url_path].specific
+        # treebeard's get_parent() returns this cached parent without a query.
+        page._cached_parent_obj = parent
         return RouteResult(page)
 
     def get_featured_paintings(self):
@@ -238,11 +272,14 @@ class HomePage(SeoMixin, Page):
         paintings = self.get_featured_paintings()
         collection = self.get_featured_collection()
         articles = self.get_latest_articles()
-        # Every card on the page shares one image query and one rendition query.
+        # The hero and every card share one image query and one rendition query.
         attach_card_images(
-            [(p, "image") for p in paintings]
+            [(self, "hero_image")]
+            + [(p, "image") for p in paintings]
             + [(a, "cover_image") for a in articles]
-            + ([(collection, "cover_image")] if collection else [])
+            + ([(collection, "cover_image")] if collection else []),
+            HERO_IMAGE,
+            SHARE_IMAGE_SPEC,
         )
         context.update(
             featured_paintings=paintings,
@@ -541,7 +578,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(SeoMixin, Page):
+class ArticlePage(StreamBodyMixin, SeoMixin, Page):
     date = models.DateField("article date")
     intro = models.CharField(max_length=300, blank=True)
     cover_image = image_field()
@@ -565,7 +602,7 @@ class ArticlePage(SeoMixin, Page):
     subpage_types = []
 
     main_image_field = "cover_image"
-    main_image_specs = (CARD_IMAGE,)
+    main_image_with_cards = True
 
     @classmethod
     def with_card_data(cls, queryset):
@@ -577,7 +614,7 @@ class ArticlePage(SeoMixin, Page):
         return self.search_description or self.intro
 
 
-class StandardPage(SeoMixin, Page):
+class StandardPage(StreamBodyMixin, SeoMixin, Page):
     """About, shipping & returns, privacy, …"""
 
     intro = models.CharField(max_length=300, blank=True)

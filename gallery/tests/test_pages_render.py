@@ -13,6 +13,7 @@ from django.views.defaults import server_error
 from gallery.demo import ARTIST_NAME, build_demo_site, delete_demo_site
 from gallery.models import CollectionPage, PaintingPage
 from shop.models import SaleState
+from tests.wagtail_tree import ensure_wagtail_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,8 @@ def demo(django_db_setup, django_db_blocker):
             assert client.get(page.url).status_code == 200
         yield site
         delete_demo_site()
+        # The demo replaced Wagtail's welcome page and site; later tests expect them.
+        ensure_wagtail_tree()
 
 
 def get_markup(client, page, query=""):

@@ -115,3 +115,27 @@ def test_collection_pages_show_24_paintings_a_page(site_tree):
     # Out-of-range or nonsense page numbers fall back instead of failing.
     assert Client().get(collection.url + "?page=999").status_code == 200
     assert Client().get(collection.url + "?page=abc").status_code == 200
+
+
+def test_article_query_count_does_not_grow_with_its_pictures(site_tree):
+    home, collection = site_tree
+    add_paintings(home, collection, 6)
+    article = ArticlePage.objects.get(slug="notes-1")
+    paintings = list(PaintingPage.objects.child_of(collection))
+
+    def body_with(count):
+        blocks = []
+        for index in range(count):
+            image = make_image(f"Studio {count}-{index}", size=(90, 60))
+            blocks.append(("image", {"image": image, "caption": f"Studio {index}"}))
+            blocks.append(("painting", {"painting": paintings[index]}))
+        return blocks
+
+    article.body = body_with(1)
+    article.save()
+    few, _ = count_queries(article.url)
+    article.body = body_with(5)
+    article.save()
+    many, queries = count_queries(article.url)
+    assert few == many, queries
+    assert many <= BUDGET, "\n".join(queries)
