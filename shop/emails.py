@@ -64,8 +64,16 @@ def _context(order):
 
 
 def _notify_address():
+    """The shop's notification address, else the artist's contact e-mail."""
+    from gallery.models import GallerySettings
+
     site = Site.objects.filter(is_default_site=True).first()
-    return ShopSettings.for_site(site).notification_address if site else settings.SHOP_NOTIFY_EMAIL
+    if site is None:
+        return settings.SHOP_NOTIFY_EMAIL
+    return (
+        ShopSettings.for_site(site).notification_address
+        or GallerySettings.for_site(site).contact_email
+    )
 
 
 def send_order_emails(order_id):

@@ -53,7 +53,7 @@ class ShopSettings(BaseSiteSetting):
     notify_email = models.EmailField(
         "notification e-mail",
         blank=True,
-        help_text="Where new-order notices go. Empty: the SHOP_NOTIFY_EMAIL setting.",
+        help_text="Where new-order notices go. Empty: SHOP_NOTIFY_EMAIL, else the contact e-mail.",
     )
     reservation_minutes = models.PositiveSmallIntegerField(
         default=30,

@@ -269,3 +269,23 @@ def test_a_failure_while_handling_answers_500_and_records_nothing(pending, stand
     assert post_event(Client(), standin, event).status_code == 200
     pending.refresh_from_db()
     assert pending.status == Order.PAID
+
+
+def test_artist_notice_falls_back_to_the_contact_email(
+    shop, standin, django_capture_on_commit_callbacks
+):
+    from gallery.models import GallerySettings
+    from shop.models import ShopSettings
+
+    ShopSettings.objects.filter(site=shop.site).update(notify_email="")
+    gallery_settings = GallerySettings.for_site(shop.site)
+    gallery_settings.contact_email = "studio@example.com"
+    gallery_settings.save()
+    start_checkout(Client(), shop.paintings[0])
+    order = Order.objects.get()
+    deliver(
+        standin,
+        standin.complete(order.stripe_session_id, deliver=False),
+        django_capture_on_commit_callbacks,
+    )
+    assert "studio@example.com" in [m.to[0] for m in mail.outbox]
