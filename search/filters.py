@@ -6,6 +6,8 @@ is reported on the form and left out of `cleaned_data`, so it is simply not
 applied: a bad link shows a message, never an error page.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
@@ -56,10 +58,23 @@ FILTER_FIELDS = (
 )
 
 
+class NumberOnlyInput(forms.NumberInput):
+    """Never writes a non-number back into <input type=number> (that is invalid HTML)."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            Decimal(value)
+        except (TypeError, InvalidOperation):
+            return None
+        return value
+
+
 def price_field(which):
     ignored = f"The {which} price"
     return forms.DecimalField(
         label=f"{which.capitalize()} price",
+        widget=NumberOnlyInput,
         required=False,
         min_value=0,
         max_digits=10,
