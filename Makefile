@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# axe-core for the accessibility test; without npm that test skips and says so.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint venv bench clean
 
@@ -24,8 +26,11 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
+$(AXE):
+	-npm install --prefix "$(CURDIR)" --no-save --no-audit --no-fund --silent axe-core@4.14.1
+
 # Ruff, then the whole suite on a throwaway PostgreSQL and again on SQLite.
-test: lint
+test: lint $(AXE)
 	$(PY) scripts/with_postgres.py $(PY) -m pytest $(PYTEST_ARGS)
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -61,10 +61,10 @@ def images_with_renditions(*spec_groups):
     return get_image_model().objects.prefetch_renditions(*rendition_specs(*spec_groups))
 
 
-def attach_card_images(objects_and_fields, *extra_specs):
-    """Loads the card images of many objects (of any kind) in two queries."""
+def attach_images(objects_and_fields, *spec_groups):
+    """Loads the images of many objects (of any kind), with renditions, in two queries."""
     wanted = {getattr(obj, f"{field}_id") for obj, field in objects_and_fields} - {None}
-    images = images_with_renditions(CARD_IMAGE, *extra_specs).filter(pk__in=wanted)
+    images = images_with_renditions(*spec_groups).filter(pk__in=wanted)
     images = {image.pk: image for image in images}
     for obj, field in objects_and_fields:
         setattr(obj, field, images.get(getattr(obj, f"{field}_id")))
@@ -168,28 +168,17 @@ class GallerySettings(BaseSiteSetting):
 class SeoMixin:
     """What the base template needs for meta, OpenGraph and Twitter tags.
 
-    A page names its main image field and the renditions its template shows
-    of it; they are fetched with the share image's rendition in two queries.
+    Each page loads its main image in get_context, together with whatever
+    else it shows, and the renditions the share tag needs (SHARE_IMAGE_SPEC).
     """
 
     main_image_field = None
-    main_image_specs = ()
-    # True where get_context loads the main image along with the page's cards.
-    main_image_with_cards = False
 
     def get_share_image(self):
         return getattr(self, self.main_image_field) if self.main_image_field else None
 
     def get_meta_description(self):
         return self.search_description or ""
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        image_id = getattr(self, f"{self.main_image_field}_id", None)
-        if image_id and not self.main_image_with_cards:
-            images = images_with_renditions(*self.main_image_specs, SHARE_IMAGE_SPEC)
-            setattr(self, self.main_image_field, images.filter(pk=image_id).first())
-        return context
 
 
 class HomePage(SeoMixin, Page):
@@ -226,7 +215,6 @@ class HomePage(SeoMixin, Page):
     max_count = 1
 
     main_image_field = "hero_image"
-    main_image_with_cards = True
 
     def route(self, request, path_components):
         """Finds a descendant by its URL in two queries instead of two per level.
@@ -273,11 +261,12 @@ class HomePage(SeoMixin, Page):
         collection = self.get_featured_collection()
         articles = self.get_latest_articles()
         # The hero and every card share one image query and one rendition query.
-        attach_card_images(
+        attach_images(
             [(self, "hero_image")]
             + [(p, "image") for p in paintings]
             + [(a, "cover_image") for a in articles]
             + ([(collection, "cover_image")] if collection else []),
+            CARD_IMAGE,
             HERO_IMAGE,
             SHARE_IMAGE_SPEC,
         )
@@ -339,7 +328,6 @@ class CollectionPage(SeoMixin, Page):
     subpage_types = ["gallery.PaintingPage"]
 
     main_image_field = "cover_image"
-    main_image_with_cards = True
 
     paintings_per_page = 24
 
@@ -371,8 +359,9 @@ class CollectionPage(SeoMixin, Page):
         paintings = filter_paintings(self.get_paintings(), filter_form.filters, shop_settings)
         paintings = paginate(request, paintings, self.paintings_per_page)
         # The cover (shared as og:image) and the cards' images: two queries in all.
-        attach_card_images(
+        attach_images(
             [(painting, "image") for painting in paintings] + [(self, "cover_image")],
+            CARD_IMAGE,
             SHARE_IMAGE_SPEC,
         )
         context["paintings"] = paintings
@@ -459,7 +448,6 @@ class PaintingPage(SeoMixin, Page):
     subpage_types = []
 
     main_image_field = "image"
-    main_image_with_cards = True
 
     def clean(self):
         super().clean()
@@ -525,12 +513,12 @@ class PaintingPage(SeoMixin, Page):
         loaded = PaintingPage.objects.select_related("medium", "sale_state").get(pk=self.pk)
         self._state.fields_cache.update(loaded._state.fields_cache)
         gallery = list(self.gallery_images.all())
-        wanted = {self.image_id, *(item.image_id for item in gallery)} - {None}
-        images = images_with_renditions(PAINTING_IMAGE, THUMB_IMAGE, SHARE_IMAGE_SPEC)
-        by_id = {image.pk: image for image in images.filter(pk__in=wanted)}
-        self.image = by_id.get(self.image_id)
-        for item in gallery:
-            item.image = by_id[item.image_id]
+        attach_images(
+            [(self, "image")] + [(item, "image") for item in gallery],
+            PAINTING_IMAGE,
+            THUMB_IMAGE,
+            SHARE_IMAGE_SPEC,
+        )
         return gallery
 
     def get_context(self, request, *args, **kwargs):
@@ -602,7 +590,6 @@ class ArticlePage(StreamBodyMixin, SeoMixin, Page):
     subpage_types = []
 
     main_image_field = "cover_image"
-    main_image_with_cards = True
 
     @classmethod
     def with_card_data(cls, queryset):

@@ -230,7 +230,7 @@ class Order(models.Model):
 
     currency = models.CharField(max_length=3, default="EUR")
     subtotal = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
-    # The rates offered at checkout, as they were then: [{"name", "amount"}].
+    # The rates offered at checkout, as they were then: [{"name", "amount", "countries"}].
     shipping_offered = models.JSONField(default=list, blank=True, editable=False)
     shipping_name = models.CharField(max_length=100, blank=True)
     shipping_amount = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))

@@ -30,8 +30,12 @@ def client():
     )
 
 
-def shipping_rates_for(shop_settings):
-    """The rates offered at checkout (Stripe takes at most five)."""
+def offered_shipping_rates():
+    """The rates offered at checkout (Stripe takes at most five).
+
+    Checkout cannot offer a rate by country; fulfilment flags an order whose
+    address is outside the countries of the rate the buyer chose.
+    """
     return list(ShippingRate.objects.all()[:5])
 
 

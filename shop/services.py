@@ -201,6 +201,17 @@ def hold_for_async_payment(order_id, details):
     return order
 
 
+def _check_shipping(order):
+    """Flags a shipping charge that was not offered, or a rate chosen outside its countries."""
+    offered = order.shipping_offered
+    if offered and Decimal(order.shipping_amount) not in [Decimal(r["amount"]) for r in offered]:
+        _flag(order, f"Shipping charged ({order.shipping_amount}) is not a rate offered.")
+    chosen = next((r for r in offered if r["name"] == order.shipping_name), None)
+    countries = (chosen or {}).get("countries") or []
+    if countries and order.country not in countries:
+        _flag(order, f"“{order.shipping_name}” does not ship to {order.country}: adjust shipping.")
+
+
 def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
     """The payment succeeded: the order is paid and its paintings sold. Idempotent.
 
@@ -224,9 +235,7 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
                 order,
                 f"Stripe charged {amount_total_minor} minor units; the order total is {expected}.",
             )
-        offered = [Decimal(rate["amount"]) for rate in order.shipping_offered]
-        if offered and Decimal(order.shipping_amount) not in offered:
-            _flag(order, f"Shipping charged ({order.shipping_amount}) is not a rate offered.")
+        _check_shipping(order)
         if was != Order.PENDING:
             _flag(order, f"Payment arrived after the order was {was}.")
 

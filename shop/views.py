@@ -59,11 +59,10 @@ def cart_remove(request, page_id):
 
 @require_GET
 def cart_detail(request):
-    shop_settings = ShopSettings.for_request(request)
     lines = services.cart_lines(Cart(request).ids)
     buyable = [line for line in lines if line.can_buy]
     subtotal = sum((line.painting.price for line in buyable), start=0)
-    rates = payments.shipping_rates_for(shop_settings)
+    rates = payments.offered_shipping_rates()
     cheapest = min((rate.amount for rate in rates), default=None)
     return TemplateResponse(
         request,
@@ -112,8 +111,10 @@ def checkout(request):
         messages.error(request, str(error))
         return redirect("shop:cart")
 
-    rates = payments.shipping_rates_for(shop_settings)
-    order.shipping_offered = [{"name": r.name, "amount": str(r.amount)} for r in rates]
+    rates = payments.offered_shipping_rates()
+    order.shipping_offered = [
+        {"name": r.name, "amount": str(r.amount), "countries": r.country_list} for r in rates
+    ]
     order.save(update_fields=["shipping_offered"])
     _remember_order(request, order)
     try:

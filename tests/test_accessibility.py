@@ -33,7 +33,7 @@ pytestmark = [
 def axe_source():
     if not AXE_JS.is_file():
         missing_part(
-            f"axe-core not found at {AXE_JS}: npm install --no-save axe-core@4.14.1 (see README)",
+            f"axe-core not found at {AXE_JS}: run `make test` with npm installed (see README)",
             "REQUIRE_BROWSER",
         )
     return AXE_JS.read_text()

@@ -245,7 +245,7 @@ def test_charge_refunded_marks_the_order_refunded_and_keeps_the_painting_sold(
     assert painting_state(pending).status == SaleState.SOLD
 
 
-def test_a_failure_while_handling_answers_500_and_records_nothing(pending, standin, monkeypatch):
+def test_a_failure_while_handling_answers_500_and_records_nothing(pending, standin):
     # A real failure (here: the database refusing a write) must make Stripe
     # retry, so the event must not be recorded as processed.
     from django.db import connection
@@ -289,3 +289,32 @@ def test_artist_notice_falls_back_to_the_contact_email(
         django_capture_on_commit_callbacks,
     )
     assert "studio@example.com" in [m.to[0] for m in mail.outbox]
+
+
+def test_a_rate_chosen_outside_its_countries_is_flagged(
+    shop, standin, django_capture_on_commit_callbacks
+):
+    courier = shop.rates[0]
+    courier.countries = "FR, DE"
+    courier.save()
+    start_checkout(Client(), shop.paintings[0])
+    order = Order.objects.get()
+    assert order.shipping_offered[0]["countries"] == ["FR", "DE"]
+
+    event = standin.complete(
+        order.stripe_session_id,
+        deliver=False,
+        details={
+            "name": "Mary Cassatt",
+            "email": "mc@example.com",
+            "line1": "1 Main St",
+            "city": "Pittsburgh",
+            "postal_code": "15201",
+            "country": "US",
+        },
+    )
+    deliver(standin, event, django_capture_on_commit_callbacks)
+    order.refresh_from_db()
+    assert order.status == Order.PAID
+    assert order.needs_review
+    assert "does not ship to US" in order.review_reason
