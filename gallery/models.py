@@ -36,6 +36,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from .blocks import BodyBlock
+from .query import VisiblePageManager
 
 CM_PER_INCH = Decimal("2.54")
 
@@ -182,6 +183,8 @@ class SeoMixin:
 
 
 class HomePage(SeoMixin, Page):
+    objects = VisiblePageManager()
+
     hero_image = image_field()
     hero_heading = models.CharField(max_length=120, blank=True)
     hero_text = models.TextField(blank=True)
@@ -288,6 +291,8 @@ class HomePageFeaturedPainting(Orderable):
 
 
 class GalleryIndexPage(SeoMixin, Page):
+    objects = VisiblePageManager()
+
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -310,6 +315,8 @@ class GalleryIndexPage(SeoMixin, Page):
 
 class CollectionPage(SeoMixin, Page):
     """A series of paintings."""
+
+    objects = VisiblePageManager()
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     cover_image = image_field()
@@ -376,6 +383,8 @@ class PaintingPageTag(TaggedItemBase):
 
 
 class PaintingPage(SeoMixin, Page):
+    objects = VisiblePageManager()
+
     SUPPORT_CHOICES = [
         ("canvas", "Canvas"),
         ("linen", "Linen"),
@@ -537,6 +546,8 @@ class PaintingGalleryImage(Orderable):
 
 
 class JournalIndexPage(SeoMixin, Page):
+    objects = VisiblePageManager()
+
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -567,6 +578,8 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticlePage(StreamBodyMixin, SeoMixin, Page):
+    objects = VisiblePageManager()
+
     date = models.DateField("article date")
     intro = models.CharField(max_length=300, blank=True)
     cover_image = image_field()
@@ -604,6 +617,8 @@ class ArticlePage(StreamBodyMixin, SeoMixin, Page):
 class StandardPage(StreamBodyMixin, SeoMixin, Page):
     """About, shipping & returns, privacy, …"""
 
+    objects = VisiblePageManager()
+
     intro = models.CharField(max_length=300, blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
@@ -639,6 +654,8 @@ class HoneypotFormBuilder(FormBuilder):
 
 class ContactPage(SeoMixin, AbstractEmailForm):
     """Commission enquiries: stored, and e-mailed to the artist."""
+
+    objects = VisiblePageManager()
 
     form_builder = HoneypotFormBuilder
 
