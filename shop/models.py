@@ -252,6 +252,12 @@ class Order(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     artist_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     shipping_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A send that failed is retried by `manage.py send_pending_emails`, with back-off.
+    email_failures = models.PositiveSmallIntegerField(
+        "failed e-mail attempts", default=0, editable=False
+    )
+    last_email_error = models.TextField(blank=True, editable=False)
+    last_email_failure_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -267,6 +273,22 @@ class Order(models.Model):
     @property
     def address_lines(self):
         return postal_address_lines(self, self.country)
+
+    @property
+    def unsent_emails(self):
+        """The order e-mails that should have gone out and have not (yet), for the artist.
+
+        The same rules as shop.emails.DUE, which decides what is sent and retried.
+        """
+        paid = self.status in (self.PAID, self.SHIPPED)
+        unsent = []
+        if paid and self.email and not self.confirmation_sent_at:
+            unsent.append("order confirmation to the buyer")
+        if paid and not self.artist_notice_sent_at:
+            unsent.append("new-order notice to the artist")
+        if self.status == self.SHIPPED and self.email and not self.shipping_notice_sent_at:
+            unsent.append("shipping notice to the buyer")
+        return unsent
 
 
 class OrderLine(models.Model):
