@@ -36,7 +36,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
 
 from .blocks import BodyBlock
-from .query import VisiblePageManager
+from .query import VisiblePageManager, all_pages
 
 CM_PER_INCH = Decimal("2.54")
 
@@ -75,8 +75,10 @@ def prefetch_renditions_of(images, *spec_groups):
     """Attaches these renditions to already loaded images, in one query for them all."""
     images = [image for image in images if image is not None]
     if images:
-        renditions = get_image_model().get_rendition_model().objects.filter(
-            filter_spec__in=rendition_specs(*spec_groups)
+        renditions = (
+            get_image_model()
+            .get_rendition_model()
+            .objects.filter(filter_spec__in=rendition_specs(*spec_groups))
         )
         prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
 
@@ -182,6 +184,20 @@ class SeoMixin:
         return self.search_description or ""
 
 
+class LiveRouteMixin:
+    """Routes through this page only while it is live.
+
+    Wagtail's level-by-level walk checks only the page it ends on, so a page
+    under an unpublished one would be served (HomePage.route checks all levels
+    in its own query; this covers a site rooted below the home page).
+    """
+
+    def route(self, request, path_components):
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
+
 class HomePage(SeoMixin, Page):
     objects = VisiblePageManager()
 
@@ -222,9 +238,10 @@ class HomePage(SeoMixin, Page):
     def route(self, request, path_components):
         """Finds a descendant by its URL in two queries instead of two per level.
 
-        Only live pages are served, as with Wagtail's level-by-level walk
-        (unpublishing a page in the admin unpublishes what is under it). The
-        parent comes in the same query, for the page's breadcrumb.
+        Only pages under live pages are served: the admin can unpublish a
+        collection and leave its paintings live. View restrictions are Wagtail's
+        to check when serving. The parent comes in the same query, for the
+        page's breadcrumb.
         """
         if not path_components:
             return super().route(request, path_components)
@@ -232,7 +249,7 @@ class HomePage(SeoMixin, Page):
         url_path = f"{parent_path}{path_components[-1]}/"
         found = {
             page.url_path: page
-            for page in Page.objects.live().filter(url_path__in=[parent_path, url_path])
+            for page in all_pages().reachable().filter(url_path__in=[parent_path, url_path])
         }
         parent = self if parent_path == self.url_path else found.get(parent_path)
         if url_path not in found or parent is None:
@@ -244,7 +261,7 @@ class HomePage(SeoMixin, Page):
 
     def get_featured_paintings(self):
         return list(
-            PaintingPage.objects.live()
+            PaintingPage.objects.visible()
             .filter(home_features__page=self)
             .order_by("home_features__sort_order")
             .select_related("medium", "sale_state")
@@ -253,10 +270,10 @@ class HomePage(SeoMixin, Page):
     def get_featured_collection(self):
         if not self.featured_collection_id:
             return None
-        return CollectionPage.objects.live().filter(pk=self.featured_collection_id).first()
+        return CollectionPage.objects.visible().filter(pk=self.featured_collection_id).first()
 
     def get_latest_articles(self, count=3):
-        return list(ArticlePage.objects.live().order_by("-date", "-pk")[:count])
+        return list(ArticlePage.objects.visible().order_by("-date", "-pk")[:count])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -290,7 +307,7 @@ class HomePageFeaturedPainting(Orderable):
     panels = [FieldPanel("painting")]
 
 
-class GalleryIndexPage(SeoMixin, Page):
+class GalleryIndexPage(LiveRouteMixin, SeoMixin, Page):
     objects = VisiblePageManager()
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -302,7 +319,7 @@ class GalleryIndexPage(SeoMixin, Page):
 
     def get_collections(self):
         return (
-            CollectionPage.objects.live()
+            CollectionPage.objects.visible()
             .child_of(self)
             .prefetch_related(Prefetch("cover_image", queryset=images_with_renditions(CARD_IMAGE)))
         )
@@ -313,7 +330,7 @@ class GalleryIndexPage(SeoMixin, Page):
         return context
 
 
-class CollectionPage(SeoMixin, Page):
+class CollectionPage(LiveRouteMixin, SeoMixin, Page):
     """A series of paintings."""
 
     objects = VisiblePageManager()
@@ -350,8 +367,9 @@ class CollectionPage(SeoMixin, Page):
         return str(self.year_start or self.year_end or "")
 
     def get_paintings(self):
-        """The live paintings of this series, with what their cards show but images."""
-        return PaintingPage.objects.live().child_of(self).select_related("medium", "sale_state")
+        """The paintings of this series a visitor could open, with what their cards
+        show but images."""
+        return PaintingPage.objects.visible().child_of(self).select_related("medium", "sale_state")
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: search.filters imports this module.
@@ -545,7 +563,7 @@ class PaintingGalleryImage(Orderable):
     panels = [FieldPanel("image"), FieldPanel("caption")]
 
 
-class JournalIndexPage(SeoMixin, Page):
+class JournalIndexPage(LiveRouteMixin, SeoMixin, Page):
     objects = VisiblePageManager()
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -558,7 +576,7 @@ class JournalIndexPage(SeoMixin, Page):
     articles_per_page = 10
 
     def get_articles(self, tag=None):
-        articles = ArticlePage.objects.live().child_of(self).order_by("-date", "-pk")
+        articles = ArticlePage.objects.visible().child_of(self).order_by("-date", "-pk")
         if tag:
             articles = articles.filter(tags__slug=tag)
         return ArticlePage.with_card_data(articles)
@@ -614,7 +632,7 @@ class ArticlePage(StreamBodyMixin, SeoMixin, Page):
         return self.search_description or self.intro
 
 
-class StandardPage(StreamBodyMixin, SeoMixin, Page):
+class StandardPage(LiveRouteMixin, StreamBodyMixin, SeoMixin, Page):
     """About, shipping & returns, privacy, …"""
 
     objects = VisiblePageManager()

@@ -2,9 +2,10 @@
 
 The database search backend only accepts filters on a model's declared
 FilterFields inside `.search()`, and the painting filters reach into the shop
-(sale state) and compare columns (size, orientation). So the filters run as an
-ordinary ORM query, and the text search is restricted to its result through
-`id`, which Page declares as a FilterField. Relevance, counting and slicing
+(sale state) and compare columns (size, orientation), as "visible" looks at a
+page's ancestors. So those filters run as an ordinary ORM query, and the text
+search is restricted to its result through `id`, which Page declares as a
+FilterField. Relevance, counting and slicing
 all stay in the database, whatever the number of matches.
 """
 
@@ -13,10 +14,10 @@ from django.db.models import F, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
-from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
 from gallery.models import ArticlePage, CollectionPage, PaintingPage
+from gallery.query import all_pages
 from shop.models import ShopSettings
 
 from .filters import RELEVANCE, filter_paintings, painting_ordering
@@ -33,13 +34,16 @@ def search_paintings(terms, paintings, filters, shop_settings):
     paintings = filter_paintings(paintings, filters, shop_settings)
     if terms is None:
         return PaintingPage.with_card_data(paintings)
-    matching = PaintingPage.with_card_data(
-        PaintingPage.objects.filter(id__in=paintings.values("id"))
-    )
+    matching = PaintingPage.with_card_data(among(paintings))
     sort = filters.get("sort") or RELEVANCE
     if sort == RELEVANCE:
         return matching.search(terms)
     return matching.order_by(*painting_ordering(sort)).search(terms, order_by_relevance=False)
+
+
+def among(queryset):
+    """The same pages, in a form the search backend accepts (see above)."""
+    return queryset.model.objects.filter(id__in=queryset.values("id"))
 
 
 def top_results(results):
@@ -52,7 +56,7 @@ def promoted_results(query_string):
     """The artist's picks for this query (Search promotions in the admin)."""
     return list(
         SearchPromotion.objects.filter(query__query_string=query_string)
-        .filter(Q(page__isnull=True) | Q(page__live=True))
+        .filter(Q(page__isnull=True) | Q(page__in=all_pages().visible()))
         .select_related("page")
         .order_by("sort_order")
     )
@@ -73,12 +77,10 @@ def log_query(query_string):
 
 def search(request):
     shop_settings = ShopSettings.for_request(request)
-    # One look-up of the private sections, applied to every result list.
-    private_pages = Page.objects.private_q()
     form = SearchForm(
         request.GET,
         shop_settings=shop_settings,
-        collections=CollectionPage.objects.live().exclude(private_pages),
+        collections=CollectionPage.objects.visible(),
     )
     filters = form.filters
     query = filters.get("q", "")
@@ -102,9 +104,7 @@ def search(request):
 
     first_page = True
     if query or browsing:
-        paintings = search_paintings(
-            terms, PaintingPage.objects.live().exclude(private_pages), filters, shop_settings
-        )
+        paintings = search_paintings(terms, PaintingPage.objects.visible(), filters, shop_settings)
         page = Paginator(paintings, PAINTINGS_PER_PAGE).get_page(request.GET.get("page"))
         context["paintings"] = page
         first_page = page.number == 1
@@ -114,14 +114,9 @@ def search(request):
     if query_string and first_page:
         log_query(query_string)
         context["promotions"] = promoted_results(query_string)
-        context["articles"] = top_results(
-            ArticlePage.objects.live().exclude(private_pages).search(terms)
-        )
+        context["articles"] = top_results(among(ArticlePage.objects.visible()).search(terms))
         context["other_pages"] = top_results(
-            Page.objects.live()
-            .exclude(private_pages)
-            .not_type(PaintingPage, ArticlePage)
-            .search(terms)
+            among(all_pages().visible().not_type(PaintingPage, ArticlePage)).search(terms)
         )
 
     context["found_nothing"] = context["paintings"] is not None and not (
@@ -131,8 +126,8 @@ def search(request):
         or (context["other_pages"] and context["other_pages"]["items"])
     )
     if context["found_nothing"]:
-        context["suggested_collections"] = (
-            CollectionPage.objects.live().exclude(private_pages).order_by("path")
-        )[:SUGGESTED_COLLECTIONS]
+        context["suggested_collections"] = (CollectionPage.objects.visible().order_by("path"))[
+            :SUGGESTED_COLLECTIONS
+        ]
 
     return TemplateResponse(request, "search/search.html", context)

@@ -133,12 +133,12 @@ def query_with(context, **changes):
 
 @register.simple_tag
 def journal_tags(journal_index):
-    """Tags used by the live articles of a journal, in one query (for the filter links)."""
+    """Tags used by the visible articles of a journal, in one query (for the filter links)."""
     from taggit.models import Tag
 
     from gallery.models import ArticlePage
 
-    articles = ArticlePage.objects.live().child_of(journal_index)
+    articles = ArticlePage.objects.visible().child_of(journal_index)
     return (
         Tag.objects.filter(gallery_articlepagetag_items__content_object__in=articles)
         .distinct()
