@@ -19,7 +19,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from django.core.cache import caches
+from django.core.files.storage import storages
 from moto.server import ThreadedMotoServer
+from wagtail.images import get_image_model
 
 BASE_SETTINGS = Path(__file__).resolve().parent.parent / "pgp_site" / "settings" / "base.py"
 REGION = "us-east-1"
@@ -53,8 +55,12 @@ def s3_client(endpoint_url):
     )
 
 
-def create_public_bucket(client):
-    """A media bucket set up as the README's bucket policy does: anyone may read."""
+def create_media_bucket(client):
+    """A media bucket set up as the README's bucket policy does: anyone may read renditions.
+
+    moto enforces bucket policies for anonymous requests, as S3 does: without
+    a statement that allows it, an unsigned GET answers 403.
+    """
     # moto keeps the buckets of every server in one process-wide store.
     bucket = f"pgp-media-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket)
@@ -62,10 +68,11 @@ def create_public_bucket(client):
         "Version": "2012-10-17",
         "Statement": [
             {
+                "Sid": "PublicReadForRenditions",
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/*",
+                "Resource": f"arn:aws:s3:::{bucket}/images/*",
             }
         ],
     }
@@ -97,7 +104,7 @@ class S3Media:
 
     def __post_init__(self):
         self.client = s3_client(self.endpoint_url)
-        self.bucket = create_public_bucket(self.client)
+        self.bucket = create_media_bucket(self.client)
 
     @property
     def bucket_url(self):
@@ -120,11 +127,22 @@ class S3Media:
             if name.startswith("AWS_"):
                 setattr(self.settings, name, value)
         self.settings.MEDIA_URL = configured["MEDIA_URL"]
-        # Last: changing STORAGES makes Django drop its cached default_storage.
+        # Changing STORAGES makes Django drop its cached storages.
         self.settings.STORAGES = {
             **self.settings.STORAGES,
-            "default": configured["STORAGES"]["default"],
+            **{
+                alias: value
+                for alias, value in configured["STORAGES"].items()
+                if alias != "staticfiles"
+            },
         }
+        renditions = configured.get("WAGTAILIMAGES_RENDITION_STORAGE")
+        if renditions:
+            self.settings.WAGTAILIMAGES_RENDITION_STORAGE = renditions
+            # Wagtail resolves the setting once, when the rendition model is
+            # built; hand the field the storage just configured.
+            rendition_file = get_image_model().get_rendition_model()._meta.get_field("file")
+            self.monkeypatch.setattr(rendition_file, "storage", storages[renditions])
         # Rendition URLs of an earlier configuration must not be served from cache.
         caches["renditions"].clear()
 
@@ -135,7 +153,7 @@ class S3Media:
 
 @pytest.fixture
 def s3_media(settings, monkeypatch):
-    """Django's default storage on a fresh, publicly readable bucket of a moto S3 server."""
+    """The app's media storages on a fresh bucket of a moto S3 server (renditions public)."""
     server, endpoint_url = start_server()
     media = S3Media(
         server=server, endpoint_url=endpoint_url, settings=settings, monkeypatch=monkeypatch

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.s3_server import create_public_bucket, media_environment, s3_client, start_server
+from tests.s3_server import create_media_bucket, media_environment, s3_client, start_server
 
 PROJECT = Path(__file__).resolve().parent.parent
 HASHED_STATIC = re.compile(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"')
@@ -49,7 +49,7 @@ def production_environment(tmp_path, **overrides):
         ALLOWED_HOSTS="shop.example.com,127.0.0.1,localhost",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "staticfiles"),
-        STRIPE_SECRET_KEY="sk_test_production_suite",
+        STRIPE_SECRET_KEY="sk_live_production_suite",
         STRIPE_WH_SECRET="whsec_production_suite",
         EMAIL_HOST="smtp.example.com",
         DEFAULT_FROM_EMAIL="Gallery <shop@example.com>",
@@ -90,6 +90,28 @@ def test_check_deploy_reports_no_issues(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("overrides", "warnings"),
+    [
+        ({"STRIPE_SECRET_KEY": None}, ["pgp.W001"]),
+        ({"STRIPE_WH_SECRET": ""}, ["pgp.W002"]),
+        ({"STRIPE_SECRET_KEY": None, "STRIPE_WH_SECRET": None}, ["pgp.W001", "pgp.W002"]),
+        ({"STRIPE_SECRET_KEY": "sk_test_51Abc"}, ["pgp.W003"]),
+    ],
+)
+def test_check_deploy_warns_about_stripe_keys(tmp_path, overrides, warnings):
+    environment = production_environment(tmp_path, **overrides)
+
+    result = manage(environment, "check", "--deploy", "--fail-level", "WARNING", check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    found = re.findall(r"\(pgp\.W\d{3}\)", output)
+    assert sorted(found) == [f"({warning})" for warning in warnings], output
+    # Only the deploy checks say it: development runs without keys, on the stand-in.
+    assert "pgp.W" not in manage(environment, "check").stdout
+
+
+@pytest.mark.parametrize(
     ("variable", "value", "complaint"),
     [
         ("SECRET_KEY", None, "SECRET_KEY must be set"),
@@ -118,7 +140,12 @@ def test_database_media_and_logging_come_from_the_environment(tmp_path):
     )
 
     values = settings_under(
-        environment, "DATABASES", "STORAGES", "MEDIA_URL", "AWS_QUERYSTRING_AUTH", "LOGGING"
+        environment,
+        "DATABASES",
+        "STORAGES",
+        "MEDIA_URL",
+        "WAGTAILIMAGES_RENDITION_STORAGE",
+        "LOGGING",
     )
 
     database = values["DATABASES"]["default"]
@@ -127,12 +154,20 @@ def test_database_media_and_logging_come_from_the_environment(tmp_path):
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
     assert database["OPTIONS"]["sslmode"] == "require"
+    # Originals and documents: private, signed URLs, never through the CDN.
     assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert values["STORAGES"]["default"]["OPTIONS"]["querystring_auth"] is True
+    assert values["STORAGES"]["default"]["OPTIONS"]["custom_domain"] is None
+    # Renditions: public, plain URLs on the CDN.
+    assert values["WAGTAILIMAGES_RENDITION_STORAGE"] == "renditions"
+    renditions = values["STORAGES"]["renditions"]
+    assert renditions["BACKEND"] == "pgp_site.storages.RenditionStorage"
+    assert renditions["OPTIONS"]["querystring_auth"] is False
+    assert renditions["OPTIONS"]["custom_domain"] == "media.example.com"
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
     assert values["MEDIA_URL"] == "https://media.example.com/"
-    assert values["AWS_QUERYSTRING_AUTH"] is False
     assert values["LOGGING"]["handlers"]["stdout"]["stream"] == "ext://sys.stdout"
 
 
@@ -156,10 +191,17 @@ def wait_until_listening(port, process, log, deadline=60):
 
 
 class Site:
-    def __init__(self, base_url, log, home_page_id):
+    def __init__(self, base_url, log, home_page_id, s3, bucket, bucket_url):
         self.base_url = base_url
         self.log = log
         self.home_page_id = home_page_id
+        self.s3 = s3
+        self.bucket = bucket
+        self.bucket_url = bucket_url
+
+    def bucket_keys(self, prefix):
+        listing = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return [item["Key"] for item in listing.get("Contents", [])]
 
     def get(self, path, headers=None, https=True):
         request_headers = {"X-Forwarded-Proto": "https"} if https else {}
@@ -183,7 +225,8 @@ def production_site(tmp_path_factory):
     """The site under gunicorn with production settings, media on moto's S3 server."""
     tmp_path = tmp_path_factory.mktemp("production")
     s3_server, endpoint_url = start_server()
-    bucket = create_public_bucket(s3_client(endpoint_url))
+    s3 = s3_client(endpoint_url)
+    bucket = create_media_bucket(s3)
     port = free_port()
     environment = production_environment(
         tmp_path,
@@ -228,7 +271,9 @@ def production_site(tmp_path_factory):
         )
     try:
         wait_until_listening(port, gunicorn, log)
-        yield Site(f"http://127.0.0.1:{port}", log, home_page_id)
+        yield Site(
+            f"http://127.0.0.1:{port}", log, home_page_id, s3, bucket, f"{endpoint_url}/{bucket}/"
+        )
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
@@ -237,6 +282,30 @@ def production_site(tmp_path_factory):
             os.killpg(gunicorn.pid, signal.SIGKILL)
             gunicorn.wait()
         s3_server.stop()
+
+
+def test_pictures_are_public_and_originals_private(production_site):
+    """What a visitor can fetch from the bucket: the page's pictures, never an original."""
+    _, _, body = production_site.get("/")
+    pictures = [
+        url
+        for url in re.findall(r'\ssrcset="([^" ,]+)', body.decode())
+        if url.startswith(production_site.bucket_url)
+    ]
+    assert pictures, "the home page shows seeded pictures from the bucket"
+    for url in pictures:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+
+    # The issue's attack: a rendition's name gives away original_images/<stem>.<ext>.
+    originals = production_site.bucket_keys("original_images/")
+    stems = {url.rsplit("/", 1)[-1].split(".")[0] for url in pictures}
+    guessed = [key for key in originals if key.rsplit("/", 1)[-1].split(".")[0] in stems]
+    assert guessed, (stems, originals)
+    for key in guessed:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(production_site.bucket_url + key, timeout=10)
+        assert refused.value.code == 403
 
 
 def test_plain_http_is_redirected_to_https(production_site):

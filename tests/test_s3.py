@@ -1,16 +1,26 @@
-"""Wagtail images, renditions and demo content on S3 (moto's server over real HTTP)."""
+"""Wagtail images, renditions and demo content on S3 (moto's server over real HTTP).
 
+The bucket carries the README's policy: anyone may read renditions (images/),
+nothing else. moto enforces bucket policies for unsigned requests as S3 does,
+so a 403 here is the store refusing a visitor, not a test double.
+"""
+
+import html
 import io
+import posixpath
 import re
 import time
+import urllib.error
 import urllib.request
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.template import Context, Template
 from PIL import Image as PillowImage
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
@@ -41,6 +51,15 @@ def fetch(url):
         return response.status, response.headers, response.read()
 
 
+def anonymous_status(url):
+    """The status a visitor's browser gets for this URL (no redirects followed)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def stored_image(title="Still life"):
     return Image.objects.create(
         title=title, file=ImageFile(io.BytesIO(jpeg_bytes()), name="still-life.jpg")
@@ -66,7 +85,7 @@ def test_admin_upload_puts_the_original_in_the_bucket(admin_client, s3_media):
     assert image.file.name.startswith("original_images/")
     assert image.file.name in s3_media.object_keys()
     stored = s3_media.client.head_object(Bucket=s3_media.bucket, Key=image.file.name)
-    assert stored["CacheControl"] == "public, max-age=31536000, immutable"
+    assert stored["CacheControl"] == "private, max-age=31536000, immutable"
     assert stored["ContentType"] == "image/jpeg"
 
 
@@ -93,6 +112,99 @@ def test_renditions_are_stored_and_served_from_the_bucket(s3_media):
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert body[:4] == b"RIFF" and body[8:12] == b"WEBP"
     assert PillowImage.open(io.BytesIO(body)).size == (400, 300)
+
+
+@pytest.mark.django_db
+def test_originals_cannot_be_derived_from_a_rendition_url(s3_media):
+    image = stored_image()
+    src = render_image_tag(image, "width-400 format-webp")
+    assert anonymous_status(src) == 200
+
+    # What the issue describes: the stem of a public rendition's name names the original.
+    stem = posixpath.basename(src).split(".")[0]
+    derived = f"{s3_media.bucket_url}original_images/{stem}.jpg"
+    assert derived == f"{s3_media.bucket_url}{image.file.name}"
+    assert anonymous_status(derived) == 403
+
+    # The app itself reaches it through a signed URL.
+    signed = image.file.url
+    assert signed.startswith(f"{s3_media.bucket_url}{image.file.name}?")
+    assert "X-Amz-Signature=" in signed
+    status, _, body = fetch(signed)
+    assert status == 200
+    assert PillowImage.open(io.BytesIO(body)).size == (640, 480)
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_full_size_copy_through_a_signed_url(admin_client, s3_media):
+    image = stored_image()
+
+    response = admin_client.get(f"/admin/images/{image.pk}/")
+
+    assert response.status_code == 200
+    # The edit form links the file to Wagtail's "original" rendition, a full-size copy.
+    link = re.search(
+        r'<a href="([^"]+)">[^<]*<svg[^>]*>.*?</svg>[^<]*still-life',
+        response.content.decode(),
+        re.S,
+    )
+    assert link, "the edit form links to the full-size file"
+    url = html.unescape(link.group(1))
+    assert "X-Amz-Signature=" in url
+    status, _, body = fetch(url)
+    assert status == 200
+    assert PillowImage.open(io.BytesIO(body)).size == (640, 480)
+
+    full_size = image.renditions.get(filter_spec="original")
+    assert full_size.file.name.startswith("original_images/")
+    assert anonymous_status(f"{s3_media.bucket_url}{full_size.file.name}") == 403
+    # Nothing at full size is left where the public may read, not even by guessing.
+    public = {key for key in s3_media.object_keys() if key.startswith("images/")}
+    assert not any(".original." in key for key in public), public
+    stem = posixpath.basename(image.file.name).rsplit(".", 1)[0]
+    assert anonymous_status(f"{s3_media.bucket_url}images/{stem}.original.jpg") == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_image_removes_every_copy_from_the_bucket(s3_media):
+    image = stored_image()
+    image.get_rendition("width-400")
+    image.get_rendition("original")
+    names = {image.file.name, *(rendition.file.name for rendition in image.renditions.all())}
+    assert len(names) == 3 and names <= s3_media.object_keys()
+
+    image.delete()
+
+    assert not names & s3_media.object_keys()
+
+
+@pytest.mark.django_db
+def test_documents_are_served_through_the_site_with_signed_urls(client, s3_media):
+    document = get_document_model().objects.create(
+        title="Price list", file=ContentFile(b"%PDF-1.4 prices", name="price-list.pdf")
+    )
+    assert document.file.name in s3_media.object_keys()
+    assert anonymous_status(f"{s3_media.bucket_url}{document.file.name}") == 403
+
+    response = client.get(document.url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{s3_media.bucket_url}{document.file.name}?")
+    assert "X-Amz-Signature=" in response["Location"]
+    status, _, body = fetch(response["Location"])
+    assert status == 200
+    assert body == b"%PDF-1.4 prices"
+
+
+@pytest.mark.django_db
+def test_only_renditions_use_the_custom_domain(s3_media):
+    s3_media.configure(AWS_S3_CUSTOM_DOMAIN="media.example.test")
+    image = stored_image()
+
+    assert render_image_tag(image, "width-400").startswith("https://media.example.test/images/")
+    # A CDN in front of the bucket must not serve originals, signed or not.
+    assert image.file.url.startswith(f"{s3_media.bucket_url}{image.file.name}?")
+    assert "X-Amz-Signature=" in image.file.url
 
 
 @pytest.mark.django_db
@@ -129,6 +241,12 @@ def test_public_pages_allow_images_from_the_media_host(client, s3_media):
     s3_media.configure(AWS_S3_CUSTOM_DOMAIN="media.example.test")
     policy = client.get("/robots.txt").headers["Content-Security-Policy"]
     assert "img-src 'self' https://media.example.test;" in policy
+
+    # The admin shows renditions from the CDN and originals, signed, from the bucket.
+    policy = client.get("/admin/login/").headers["Content-Security-Policy"]
+    assert f"img-src 'self' {s3_media.endpoint_url} https://media.example.test data: blob:;" in (
+        policy
+    )
 
 
 @pytest.mark.django_db
