@@ -2,7 +2,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 
 from gallery.models import GallerySettings
+from pgp_site.client_ip import client_ip
 from shop.cart import SESSION_KEY as CART_SESSION_KEY
+
+from .lockout import LOGIN_FAILED_MESSAGE
 
 
 def artist_name(request):
@@ -11,6 +14,18 @@ def artist_name(request):
 
 class AccountAdapter(DefaultAccountAdapter):
     """The site's name in account e-mails, and a cart that outlives logging out."""
+
+    # A wrong password and a locked account (allauth's own limit or axes')
+    # get the same words, so neither tells an attacker which it was.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": LOGIN_FAILED_MESSAGE,
+        "too_many_login_attempts": LOGIN_FAILED_MESSAGE,
+    }
+
+    def get_client_ip(self, request):
+        # allauth's rate limits count per address the same way as axes and the shop.
+        return client_ip(request)
 
     def send_mail(self, template_prefix, email, context_data):
         context_data = {"artist_name": artist_name(context.request), **context_data}

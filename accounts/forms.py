@@ -1,7 +1,9 @@
 from allauth.account import forms as allauth_forms
 from django import forms
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .countries import country_name
+from .lockout import ADMIN_LOGIN_FAILED_MESSAGE
 from .models import Profile
 
 ADDRESS_FIELDS = ["address_line1", "address_line2", "city", "postal_code", "state", "country"]
@@ -137,3 +139,12 @@ class ResetPasswordForm(SiteLabelsMixin, allauth_forms.ResetPasswordForm):
 
 class ResetPasswordKeyForm(SiteLabelsMixin, allauth_forms.ResetPasswordKeyForm):
     pass
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's admin login; a wrong password and a lockout read the same."""
+
+    error_messages = {
+        **WagtailLoginForm.error_messages,
+        "invalid_login": ADMIN_LOGIN_FAILED_MESSAGE,
+    }
