@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import slug_unicode_re
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -39,6 +40,7 @@ from .blocks import BodyBlock
 from .query import VisiblePageManager, all_pages
 
 CM_PER_INCH = Decimal("2.54")
+TAG_SLUG_LENGTH = 100  # taggit's Tag.slug
 
 # Rendition specs used by the templates. List pages prefetch exactly these, so
 # a card never costs a query of its own.
@@ -583,7 +585,11 @@ class JournalIndexPage(LiveRouteMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        tag = request.GET.get("tag", "").strip()[:100]
+        tag = request.GET.get("tag", "").strip()
+        if not slug_unicode_re.match(tag) or len(tag) > TAG_SLUG_LENGTH:
+            # No tag has that slug: the link is ignored, as the search ignores a
+            # bad filter (and PostgreSQL refuses a NUL byte in a query).
+            tag = ""
         context["current_tag"] = tag
         context["articles"] = paginate(request, self.get_articles(tag), self.articles_per_page)
         return context
