@@ -78,12 +78,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    """Each test starts with empty caches (site roots, renditions, rate limits)."""
+def fresh_caches(request, django_db_blocker):
+    """Each test starts with empty caches (site roots, renditions, rate limits).
+
+    "default" is the app's shared cache, Django's database cache: a table in
+    the test database, emptied even for a test that uses no database itself.
+    """
     from django.core.cache import caches
 
-    for alias in ("default", "renditions"):
-        caches[alias].clear()
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        caches["default"].clear()
+    caches["renditions"].clear()
 
 
 @pytest.fixture(autouse=True)

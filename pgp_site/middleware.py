@@ -1,10 +1,11 @@
 """Content-Security-Policy for every response (Django 5.2 has none built in).
 
 The public site gets a strict policy that lists exactly what it loads: its own
-static files, the media host (this site, the S3 bucket or its CDN), video
-embeds, and Stripe Checkout as the only other place a form may post to. The
-Wagtail admin renders inline scripts and styles, so it gets a looser policy of
-its own instead of none at all.
+static files, the host of image renditions (this site, the S3 bucket or its
+CDN), video embeds, and Stripe Checkout as the only other place a form may
+post to. The Wagtail admin renders inline scripts and styles, so it gets a
+looser policy of its own instead of none at all; it also shows originals,
+which come signed from the bucket itself.
 
 Templates that need an inline script use ``<script nonce="{{ request.csp_nonce }}">``;
 the nonce is only added to the header of responses that used it.
@@ -42,30 +43,43 @@ def url_origin(url):
 
 @cache
 def asset_origins():
-    """The origins of static files and of media, computed once per configuration.
+    """Origins of static files, of renditions and of all media, once per configuration.
 
-    The media origin is read from the storage itself, so it is right for local
-    files, a path-style endpoint (MinIO, R2), a virtual-hosted bucket or a CDN
-    domain alike.
+    Public pages show renditions only (WAGTAILIMAGES_RENDITION_STORAGE: public,
+    maybe on a CDN); the admin also shows originals from the default storage
+    (private, signed, straight from the bucket). Each origin is read from the
+    storage itself, so it is right for local files, a path-style endpoint
+    (MinIO, R2), a virtual-hosted bucket or a CDN domain alike.
     """
     static = url_origin(settings.STATIC_URL)
-    media = url_origin(unsigned_media_storage().url("csp-origin"))
-    return sorted({SELF, static}), sorted({SELF, media})
+    renditions = url_origin(unsigned_storage(rendition_storage_alias()).url("csp-origin"))
+    originals = url_origin(unsigned_storage("default").url("csp-origin"))
+    return sorted({SELF, static}), sorted({SELF, renditions}), sorted({SELF, renditions, originals})
 
 
-def unsigned_media_storage():
-    storage = storages["default"]
+def rendition_storage_alias():
+    alias = getattr(settings, "WAGTAILIMAGES_RENDITION_STORAGE", "default")
+    return alias if isinstance(alias, str) and alias in storages.backends else "default"
+
+
+def unsigned_storage(alias):
+    storage = storages[alias]
     if getattr(storage, "querystring_auth", False):
         # Signing needs credentials (a page must not fail for want of them);
         # an unsigned URL has the same host.
-        options = storages.backends["default"].get("OPTIONS", {})
+        options = storages.backends[alias].get("OPTIONS", {})
         storage = type(storage)(**{**options, "querystring_auth": False})
     return storage
 
 
 @receiver(setting_changed)
 def forget_asset_origins(*, setting, **kwargs):
-    if setting in {"STATIC_URL", "MEDIA_URL", "STORAGES"} or setting.startswith("AWS_"):
+    if setting in {
+        "STATIC_URL",
+        "MEDIA_URL",
+        "STORAGES",
+        "WAGTAILIMAGES_RENDITION_STORAGE",
+    } or setting.startswith("AWS_"):
         asset_origins.cache_clear()
 
 
@@ -144,11 +158,11 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" in response.headers:
             return response
 
-        static, media = asset_origins()
+        static, renditions, media = asset_origins()
         if request.path.startswith(admin_prefix()):
             policy = admin_policy(static, media)
         else:
-            policy = public_policy(static, media)
+            policy = public_policy(static, renditions)
             if nonce_used:
                 policy["script-src"] = [*policy["script-src"], f"'nonce-{request.csp_nonce}'"]
         response.headers["Content-Security-Policy"] = serialize(policy)

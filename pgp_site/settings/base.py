@@ -6,9 +6,11 @@ local files with nothing else to set up.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "shop",
     "search",
     "accounts",
+    "pgp_site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -71,12 +74,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pgp_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pgp_site.hostile_input.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +91,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks (it only passes the login form's answer on).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pgp_site.urls"
@@ -121,6 +128,16 @@ DATABASES = {
         ssl_require=env_bool("DATABASE_SSL_REQUIRE"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default queues concurrent writers instead of failing them:
+    # every transaction takes the write lock when it begins (so a checkout
+    # never fails half-way with "database is locked"), WAL lets readers go on
+    # meanwhile, and a writer waits up to 20 s for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts: the e-mail address is the login; verified before account features.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (even the right password) of a locked account or address.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -162,6 +181,32 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
 LOGIN_REDIRECT_URL = "/account/"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+# Wagtail's own reset form has no limit; the artist resets at /accounts/password/reset/.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# Proxies in front of the app that append to X-Forwarded-For (Heroku's router: 1).
+# Every per-address limit takes the client's address after them
+# (pgp_site.client_ip); 0 ignores the header, which anyone can write.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Password guessing on every sign-in form (Wagtail's admin, allauth's): after
+# 5 failures an account is locked for 15 minutes, and so, separately, is the
+# client address. django-axes keeps the counts in the database (shared by all
+# workers, incremented under a row lock). A lockout reads like a wrong
+# password (accounts/lockout.py). `manage.py axes_reset_username <name>` unlocks.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "pgp_site.client_ip.client_ip_or_none"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Guesses during a lockout are refused, not stored: the lockout ends 15 minutes
+# after the last counted failure, and a flood cannot grow the attempts table.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 LOGIN_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en-gb"
@@ -183,17 +228,24 @@ STORAGES = {
 # Media on S3 (or any S3-compatible store) when a bucket is configured.
 # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
 # environment (or an instance role), never from settings.
+#
+# Originals are private: anyone holding one could print the painting. The
+# default storage (original images under original_images/, documents under
+# documents/) signs every URL and never uses the CDN; the admin shows them
+# through URLs signed for AWS_QUERYSTRING_EXPIRE seconds, and Wagtail serves
+# documents through its own view (which redirects to a signed URL after its
+# privacy checks). Only renditions, under images/ in the same bucket, are
+# public: the README's bucket policy lets anyone read that prefix and nothing
+# else (pgp_site/storages.py keeps full-size renditions out of it).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 USE_AWS = env_bool("USE_AWS") or bool(AWS_STORAGE_BUCKET_NAME)
 if USE_AWS:
     from botocore.config import Config
 
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
     # MinIO, Cloudflare R2 and similar services; they usually want path-style.
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None
-    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
     # Fail fast when the store is unreachable rather than hold a worker for a
     # minute of retries (pgp_site.storage_errors answers the request).
     AWS_S3_CLIENT_CONFIG = Config(
@@ -203,22 +255,60 @@ if USE_AWS:
         read_timeout=30,
         retries={"mode": "standard", "max_attempts": 3},
     )
-    # Public media by default: plain URLs a CDN can cache. A private bucket
-    # turns signing on with AWS_QUERYSTRING_AUTH=true.
-    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+    # How long a signed URL works (an original in the admin, a document).
     AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600"))
     AWS_S3_FILE_OVERWRITE = False
     # Leave access to the bucket policy (buckets created since 2023 refuse ACLs).
     AWS_DEFAULT_ACL = None
-    # Rendition names are unique, so uploads can be cached for a year.
-    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "querystring_auth": True,
+            # A custom domain would make plain, unsigned URLs.
+            "custom_domain": None,
+            # Names are unique and never overwritten; no shared cache may keep them.
+            "object_parameters": {"CacheControl": "private, max-age=31536000, immutable"},
+        },
+    }
+    # Renditions: plain URLs a CDN can cache (AWS_S3_CUSTOM_DOMAIN) for a year,
+    # as rendition names are unique. A bucket that must stay wholly private
+    # signs these too with AWS_QUERYSTRING_AUTH=true (no CDN caching then).
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    STORAGES["renditions"] = {
+        "BACKEND": "pgp_site.storages.RenditionStorage",
+        "OPTIONS": {
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
     if AWS_S3_CUSTOM_DOMAIN:
+        # Only renditions are served from it.
         MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/"
+
+# "default" is shared by every worker and dyno, since rate limits count in it:
+# Django's database cache (table made by `migrate`) unless REDIS_URL is set.
+# Plenty of entries, so a flood of keys cannot cull the counters.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Heroku Redis presents a self-signed certificate on rediss:// URLs.
+        "OPTIONS": {"ssl_cert_reqs": None} if env_bool("REDIS_TLS_NO_VERIFY") else {},
+    }
+else:
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pgp_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 
 # Rendition lookups are the costliest part of an image-heavy page; Wagtail
 # keeps them in this cache alias when it exists.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": DEFAULT_CACHE,
     "renditions": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "renditions",
@@ -258,8 +348,22 @@ STRIPE_PUBLIC_KEY = os.environ.get("STRIPE_PUBLIC_KEY", "")
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WH_SECRET = os.environ.get("STRIPE_WH_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
-# Seconds to wait for Stripe before telling the shopper to try again.
-STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "20"))
+# Seconds to wait for one Stripe request (one retry follows a network error),
+# and for all of a checkout's Stripe requests together: the whole checkout
+# must end well inside gunicorn's 28 s, so the reservation is always released
+# by the request that made it.
+STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "8"))
+STRIPE_CHECKOUT_BUDGET_SECONDS = float(os.environ.get("STRIPE_CHECKOUT_BUDGET_SECONDS", "15"))
+
+# Checkouts each client address (and account) may start: "10/h", "30/d";
+# "0" turns the limit off. A checkout reserves paintings, so a bot without a
+# limit could hold the whole gallery.
+SHOP_CHECKOUT_RATE = (os.environ.get("SHOP_CHECKOUT_RATE") or "10/h").strip()
+if not re.fullmatch(r"0|[1-9]\d*/\d*[smhd]", SHOP_CHECKOUT_RATE):
+    raise ImproperlyConfigured(
+        f"SHOP_CHECKOUT_RATE={SHOP_CHECKOUT_RATE!r}: use a count per period such as "
+        "10/h, 30/d or 5/15m, or 0 to turn the limit off."
+    )
 
 LOGGING = {
     "version": 1,
