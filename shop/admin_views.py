@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, Sum
@@ -35,7 +36,7 @@ from wagtail.permissions import policy_registry
 
 from gallery.models import PaintingPage
 
-from . import services
+from . import payments, services
 from .admin_forms import MarkShippedForm, OrderReviewForm
 from .availability import LABELS, NOT_FOR_SALE
 from .models import Order, SaleState, ShippingRate, ShopSettings
@@ -317,13 +318,13 @@ class SaleStateFilterSet(WagtailFilterSet):
 
 
 class SaleStateColumn(Column):
-    """The state, the order behind it, and for a sold painting the way back to sale."""
+    """The state, the order behind it, and the artist's way to change it."""
 
     cell_template_name = "shop/admin/sale_state_cell.html"
 
-    def __init__(self, name, *, make_available_url=None, order_url=None, **kwargs):
+    def __init__(self, name, *, action_url=None, order_url=None, **kwargs):
         super().__init__(name, **kwargs)
-        self.make_available_url = make_available_url
+        self.action_url = action_url
         self.order_url = order_url
 
     def get_cell_context_data(self, instance, parent_context):
@@ -340,9 +341,7 @@ class SaleStateColumn(Column):
             order=order,
             order_url=order and self.order_url(order),
             reserved_until=state.reserved_until if status == SaleState.RESERVED else None,
-            make_available_url=(
-                self.make_available_url(instance) if status == SaleState.SOLD else None
-            ),
+            action_url=self.action_url(instance, status),
         )
         return context
 
@@ -358,6 +357,7 @@ class SaleStateIndexView(generic.IndexView):
     default_ordering = "title"
     page_title = "Sale states"
     make_available_url_name = None
+    release_url_name = None
     order_inspect_url_name = None
 
     @cached_property
@@ -367,9 +367,14 @@ class SaleStateIndexView(generic.IndexView):
     def get_base_queryset(self):
         return PaintingPage.objects.select_related("sale_state__order")
 
-    def get_make_available_url(self, painting):
-        if self.user_has_permission("change"):
-            return reverse(self.make_available_url_name, args=[painting.pk])
+    def get_action_url(self, painting, status):
+        """Release a live reservation, or put a sold painting back on sale."""
+        url_name = {
+            SaleState.RESERVED: self.release_url_name,
+            SaleState.SOLD: self.make_available_url_name,
+        }.get(status)
+        if url_name and self.user_has_permission("change"):
+            return reverse(url_name, args=[painting.pk])
         return None
 
     def get_order_url(self, order):
@@ -390,21 +395,28 @@ class SaleStateIndexView(generic.IndexView):
             SaleStateColumn(
                 "sale_state",
                 label="Sale state",
-                make_available_url=self.get_make_available_url,
+                action_url=self.get_action_url,
                 order_url=self.get_order_url,
             ),
         ]
 
 
-class MakeAvailableAgainView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Asks first, then lets services.make_available_again put a sold painting back on sale."""
+class SaleStateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Asks first, then changes one painting's sale state through shop.services.
+
+    Subclasses say which state the action applies to (`applies_to`) and do it in
+    `perform()`; a painting in another state by the time the artist confirms
+    (the buyer paid, the reservation lapsed) is left alone with a message.
+    """
 
     permission_required = "change"
-    template_name = "shop/admin/confirm_make_available.html"
-    page_title = "Make available again"
     header_icon = "tag"
     index_url_name = None
+    make_available_url_name = None
+    release_url_name = None
     order_inspect_url_name = None
+    applies_to = None
+    not_applicable_message = ""
 
     @cached_property
     def permission_policy(self):
@@ -425,22 +437,19 @@ class MakeAvailableAgainView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
             {"url": "", "label": self.page_title, "sublabel": self.painting.title},
         ]
 
-    def not_sold_response(self):
-        messages.warning(
-            self.request, f"“{self.painting.title}” is not sold, so nothing was changed."
-        )
+    def not_applicable_response(self):
+        messages.warning(self.request, self.not_applicable_message.format(self.painting.title))
         return redirect(self.index_url_name)
 
     def get(self, request, *args, **kwargs):
-        if self.painting.sale_status != SaleState.SOLD:
-            return self.not_sold_response()
+        if self.painting.sale_status != self.applies_to:
+            return self.not_applicable_response()
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.painting.sale_status != SaleState.SOLD:
-            return self.not_sold_response()
-        services.make_available_again(self.painting.pk)
-        messages.success(request, f"“{self.painting.title}” is available again.")
+        if self.painting.sale_status != self.applies_to:
+            return self.not_applicable_response()
+        self.perform()
         return redirect(self.index_url_name)
 
     def get_context_data(self, **kwargs):
@@ -454,9 +463,57 @@ class MakeAvailableAgainView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
                 if order and user_can_see_orders(self.request.user)
                 else None
             ),
-            order_refunded=order is not None and order.status == Order.REFUNDED,
         )
         return context
+
+
+class MakeAvailableAgainView(SaleStateActionView):
+    """A sold painting back on sale (after a refund, say)."""
+
+    template_name = "shop/admin/confirm_make_available.html"
+    page_title = "Make available again"
+    applies_to = SaleState.SOLD
+    not_applicable_message = "“{}” is not sold, so nothing was changed."
+
+    def perform(self):
+        services.make_available_again(self.painting.pk)
+        messages.success(self.request, f"“{self.painting.title}” is available again.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = context["order"]
+        context["order_refunded"] = order is not None and order.status == Order.REFUNDED
+        return context
+
+
+class ReleaseReservationView(SaleStateActionView):
+    """Ends a live reservation now: its checkout is expired at Stripe, its paintings freed."""
+
+    template_name = "shop/admin/confirm_release.html"
+    page_title = "Release reservation"
+    applies_to = SaleState.RESERVED
+    not_applicable_message = "“{}” is no longer reserved, so nothing was changed."
+
+    def perform(self):
+        order = self.painting.sale_state.order
+        try:
+            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+                order = services.cancel_checkout(order.pk, reason="Released by the artist.")
+        except payments.PaymentError:
+            messages.error(
+                self.request,
+                "Stripe could not be reached, so the checkout is still open and nothing was "
+                "changed. Try again in a minute.",
+            )
+            return
+        if order.status == Order.CANCELLED:
+            messages.success(self.request, f"Order {order} released: its paintings are available.")
+        else:
+            messages.warning(
+                self.request,
+                f"Order {order} was paid meanwhile ({order.get_status_display().lower()}), "
+                "so its paintings stay with it.",
+            )
 
 
 class SaleStateViewSet(ViewSet):
@@ -471,6 +528,7 @@ class SaleStateViewSet(ViewSet):
             index_url_name=self.get_url_name("index"),
             index_results_url_name=self.get_url_name("index_results"),
             make_available_url_name=self.get_url_name("make_available"),
+            release_url_name=self.get_url_name("release"),
             order_inspect_url_name=OrderViewSet.name + ":inspect",
             **kwargs,
         )
@@ -487,6 +545,10 @@ class SaleStateViewSet(ViewSet):
     def make_available_view(self):
         return self.construct_view(MakeAvailableAgainView)
 
+    @cached_property
+    def release_view(self):
+        return self.construct_view(ReleaseReservationView)
+
     def get_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
@@ -496,6 +558,7 @@ class SaleStateViewSet(ViewSet):
                 self.make_available_view,
                 name="make_available",
             ),
+            path("<int:painting_id>/release/", self.release_view, name="release"),
         ]
 
     @cached_property
@@ -569,7 +632,12 @@ class ShopSummaryPanel(Component):
             currency=currency,
         ).aggregate(count=Count("pk"), total=Sum(F("subtotal") + F("shipping_amount")))
         index_url = reverse(OrderViewSet.name + ":index")
+        live_reservations = SaleState.objects.filter(
+            status=SaleState.RESERVED, reserved_until__gt=timezone.now()
+        )
         return {
+            "reserved": live_reservations.count(),
+            "reserved_url": reverse(SaleStateViewSet.name + ":index") + "?sale_state=reserved",
             "request": request,
             "to_ship": Order.objects.filter(status=Order.PAID).count(),
             "to_ship_url": f"{index_url}?status={Order.PAID}",

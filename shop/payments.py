@@ -5,29 +5,75 @@ webhook parses the verified raw body itself, so the rest of the shop reads
 one shape whether a session came from the API or from an event.
 """
 
-from decimal import Decimal
+import logging
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 
 import stripe
 from django.conf import settings
 from django.urls import reverse
+from django.utils.http import urlencode
+
+from gallery.models import SHARE_IMAGE
 
 from .models import ShippingRate
-from .services import to_minor
+from .tokens import order_token
+
+logger = logging.getLogger(__name__)
 
 PaymentError = stripe.StripeError
+# Stripe answers this when a session can no longer be expired (paid, or already expired).
+SessionNotOpen = stripe.InvalidRequestError
+
+# When the Stripe calls of the current request must be done by (monotonic clock).
+_deadline = ContextVar("stripe_deadline", default=None)
+RETRY_PAUSE_SECONDS = 1.0
+
+
+@contextmanager
+def time_budget(seconds):
+    """Every Stripe call inside shares `seconds`, retries included."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _timeout_and_retries():
+    timeout = settings.STRIPE_TIMEOUT_SECONDS
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout, 1
+    left = deadline - time.monotonic()
+    if left < 0.5:
+        raise stripe.APIConnectionError("Stripe is too slow: no time left for another call.")
+    # Two attempts and the pause between them must fit in what is left.
+    two_attempts = (left - RETRY_PAUSE_SECONDS) / 2
+    if two_attempts >= 1:
+        return min(timeout, two_attempts), 1
+    return min(timeout, left), 0
 
 
 def client():
+    timeout, retries = _timeout_and_retries()
     options = {}
     if settings.STRIPE_API_BASE:
         # The local stand-in (development and tests); production refuses this.
         options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
-        max_network_retries=1,
-        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+        max_network_retries=retries,
+        http_client=stripe.RequestsClient(timeout=timeout),
         **options,
     )
+
+
+def to_minor(amount):
+    """Decimal in the currency's main unit → integer minor units (all shop currencies use 2)."""
+    return int((Decimal(amount) * 100).quantize(Decimal("1")))
 
 
 def offered_shipping_rates():
@@ -43,21 +89,39 @@ def _absolute(request, url):
     return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
 
+def _product_image(request, painting):
+    """The painting's picture for Stripe's page, or None: a missing picture must not stop a sale."""
+    image = painting.image if painting else None
+    if image is None:
+        return None
+    try:
+        return _absolute(request, image.get_rendition(SHARE_IMAGE).url)
+    except Exception:  # a file that can't be read, storage down, a broken upload
+        logger.exception("No product image for %s on Stripe's page", painting)
+        return None
+
+
+def return_urls(request, order):
+    """Where Stripe sends the buyer back; the signed order number proves whose order it is."""
+    token = urlencode({"order": order_token(order.number)})
+    success = _absolute(request, reverse("shop:checkout_success"))
+    cancel = _absolute(request, reverse("shop:checkout_cancel"))
+    # Stripe fills {CHECKOUT_SESSION_ID} into success_url only.
+    return f"{success}?session_id={{CHECKOUT_SESSION_ID}}&{token}", f"{cancel}?{token}"
+
+
 def create_checkout_session(request, order, shop_settings, rates, extra_params=None):
     """Creates the hosted Checkout Session for a freshly reserved order.
 
     extra_params: what the buyer's account adds (a Stripe Customer to prefill).
     """
     extra_params = extra_params or {}
-    from gallery.models import SHARE_IMAGE
-
     currency = order.currency.lower()
     line_items = []
     for line in order.lines.select_related("painting__image"):
         product = {"name": line.title}
-        image = line.painting.image if line.painting else None
-        if image is not None:
-            product["images"] = [_absolute(request, image.get_rendition(SHARE_IMAGE).url)]
+        if image_url := _product_image(request, line.painting):
+            product["images"] = [image_url]
         line_items.append(
             {
                 "quantity": 1,
@@ -68,16 +132,15 @@ def create_checkout_session(request, order, shop_settings, rates, extra_params=N
                 },
             }
         )
-    success = _absolute(request, reverse("shop:checkout_success"))
+    success_url, cancel_url = return_urls(request, order)
     params = {
         "mode": "payment",
         "line_items": line_items,
         "client_reference_id": order.number,
         "metadata": {"order": order.number},
         "payment_intent_data": {"metadata": {"order": order.number}},
-        "success_url": success + "?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": _absolute(request, reverse("shop:checkout_cancel"))
-        + "?session_id={CHECKOUT_SESSION_ID}",
+        "success_url": success_url,
+        "cancel_url": cancel_url,
         "expires_at": int(order.session_ends.timestamp()),
         "shipping_address_collection": {"allowed_countries": shop_settings.country_list},
         "phone_number_collection": {"enabled": True},
@@ -115,33 +178,91 @@ def expire_session(session_id):
     return client().v1.checkout.sessions.expire(session_id).to_dict()
 
 
+# Whatever shape Stripe's data takes (a field missing, null, of another type,
+# an expanded object where an id was expected), reading it never raises: a
+# paid session is always fulfilled, and what looks wrong is flagged instead.
+
+
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value):
+    if isinstance(value, dict):  # an expanded object where its id was expected
+        value = value.get("id")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    # PostgreSQL cannot store NUL in text.
+    return str(value).replace("\x00", "").strip()
+
+
+def _minor_units(value):
+    """An amount in minor units as an int, or None when Stripe's value is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def amount_total(session):
+    return _minor_units(session.get("amount_total"))
+
+
+def payment_intent_id(session):
+    return _text(session.get("payment_intent"))
+
+
+def session_reference(session):
+    """(session id, our order number) as a Checkout Session names them."""
+    number = _text(_mapping(session.get("metadata")).get("order"))
+    return _text(session.get("id")), number or _text(session.get("client_reference_id"))
+
+
 def buyer_details(session, offered_rates):
     """Order fields from a Checkout Session dict (API object or event payload)."""
-    customer = session.get("customer_details") or {}
-    collected = session.get("collected_information") or {}
-    shipping = collected.get("shipping_details") or session.get("shipping_details") or {}
-    address = shipping.get("address") or customer.get("address") or {}
+    customer = _mapping(session.get("customer_details"))
+    collected = _mapping(session.get("collected_information"))
+    shipping = _mapping(collected.get("shipping_details")) or _mapping(
+        session.get("shipping_details")
+    )
+    address = _mapping(shipping.get("address")) or _mapping(customer.get("address"))
     details = {
-        "email": customer.get("email") or session.get("customer_email") or "",
-        "name": shipping.get("name") or customer.get("name") or "",
-        "phone": customer.get("phone") or "",
-        "address_line1": address.get("line1") or "",
-        "address_line2": address.get("line2") or "",
-        "city": address.get("city") or "",
-        "postal_code": address.get("postal_code") or "",
-        "state": address.get("state") or "",
-        "country": (address.get("country") or "")[:2],
+        "email": _text(customer.get("email")) or _text(session.get("customer_email")),
+        "name": _text(shipping.get("name")) or _text(customer.get("name")),
+        "phone": _text(customer.get("phone")),
+        "address_line1": _text(address.get("line1")),
+        "address_line2": _text(address.get("line2")),
+        "city": _text(address.get("city")),
+        "postal_code": _text(address.get("postal_code")),
+        "state": _text(address.get("state")),
+        "country": _text(address.get("country")).upper(),
     }
-    cost = session.get("shipping_cost") or {}
+    cost = _mapping(session.get("shipping_cost"))
     if cost:
-        details["shipping_amount"] = offered_amount = Decimal(cost.get("amount_total") or 0) / 100
-        chosen = cost.get("shipping_rate")
-        options = session.get("shipping_options") or []
-        for index, option in enumerate(options):
-            if option.get("shipping_rate") == chosen and index < len(offered_rates):
-                details["shipping_name"] = offered_rates[index]["name"]
-                break
-        else:
-            names = [r["name"] for r in offered_rates if Decimal(r["amount"]) == offered_amount]
-            details["shipping_name"] = names[0] if names else ""
+        details.update(_shipping_choice(session, cost, offered_rates))
     return details
+
+
+def _shipping_choice(session, cost, offered_rates):
+    """The shipping charged, and the name of the offered rate it was."""
+    amount = Decimal(_minor_units(cost.get("amount_total")) or 0) / 100
+    chosen = _text(cost.get("shipping_rate"))
+    options = session.get("shipping_options")
+    options = options if isinstance(options, list) else []
+    for index, option in enumerate(options):
+        if chosen and _text(_mapping(option).get("shipping_rate")) == chosen:
+            if index < len(offered_rates):
+                return {"shipping_amount": amount, "shipping_name": offered_rates[index]["name"]}
+            break
+    names = [r["name"] for r in offered_rates if _decimal(r.get("amount")) == amount]
+    return {"shipping_amount": amount, "shipping_name": names[0] if names else ""}
+
+
+def _decimal(value):
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None

@@ -18,10 +18,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gallery.models import PaintingPage
 
+from . import payments
+from .availability import LABELS, status_of
 from .models import Order, OrderLine, SaleState
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,10 @@ RESERVATION_GRACE = timedelta(minutes=5)
 STRIPE_REQUEST_SLACK = timedelta(minutes=1)
 
 
+# Stripe's payment_status values that mean the money is there.
+PAID_STATUSES = ("paid", "no_payment_required")
+
+
 class CheckoutError(Exception):
     """Something the shopper should be told; nothing was changed."""
 
@@ -44,28 +51,38 @@ class CartLine:
     painting_id: int
     painting: PaintingPage | None
     status: str  # 'available', 'reserved', 'sold', 'not_for_sale' or 'unpublished'
+    # Reserved by this buyer's own unfinished checkout (they came back from Stripe).
+    reserved_for_buyer: bool = False
 
     @property
     def can_buy(self):
-        return self.status == SaleState.AVAILABLE
+        return self.status == SaleState.AVAILABLE or self.reserved_for_buyer
 
     @property
     def label(self):
-        from .availability import LABELS
-
+        if self.reserved_for_buyer:
+            return "Reserved for you while you pay"
         return LABELS.get(self.status, "No longer on show")
 
 
-def cart_lines(painting_ids):
-    """The cart as the shopper should see it now, in two queries."""
-    from .availability import status_of
+def cart_lines(painting_ids, buyers_orders=()):
+    """The cart as the shopper should see it now, in two queries.
 
-    pages = PaintingPage.with_card_data(PaintingPage.objects.live().filter(pk__in=painting_ids))
+    buyers_orders: the pending orders of this buyer, whose reservations a new
+    checkout takes over (see pending_orders_of).
+    """
+    pages = PaintingPage.with_card_data(PaintingPage.objects.visible().filter(pk__in=painting_ids))
     by_id = {page.pk: page for page in pages}
+    own = {order.pk for order in buyers_orders}
     lines = []
     for pk in painting_ids:
         page = by_id.get(pk)
-        lines.append(CartLine(pk, page, status_of(page) if page else "unpublished"))
+        if page is None:
+            lines.append(CartLine(pk, None, "unpublished"))
+            continue
+        status = status_of(page)
+        ours = status == SaleState.RESERVED and page.sale_state.order_id in own
+        lines.append(CartLine(pk, page, status, reserved_for_buyer=ours))
     return lines
 
 
@@ -90,7 +107,7 @@ def reserve_for_checkout(
         raise CheckoutError("Your cart is empty.")
     now = timezone.now()
     with transaction.atomic():
-        pages = {p.pk: p for p in PaintingPage.objects.live().filter(pk__in=painting_ids)}
+        pages = {p.pk: p for p in PaintingPage.objects.visible().filter(pk__in=painting_ids)}
         unavailable = []
         if set(painting_ids) - set(pages):
             unavailable.append("a painting that is no longer published")
@@ -178,11 +195,36 @@ def _flag(order, reason):
     order.review_reason = _append(order.review_reason, reason)
 
 
+# Longest text kept in the review notes for one value that did not fit.
+NOTE_LIMIT = 2000
+
+
 def record_buyer_details(order, details):
-    """Copies name, e-mail, address and shipping choice from a Checkout Session."""
-    for field, value in details.items():
-        if value not in (None, ""):
-            setattr(order, field, value)
+    """Copies name, e-mail, address and shipping choice from a Checkout Session.
+
+    A value longer than its column is stored shortened and kept whole in the
+    review notes, so a paid order is never lost to a long name or address.
+    """
+    overflow = []
+    for field_name, value in details.items():
+        if value in (None, ""):
+            continue
+        field = Order._meta.get_field(field_name)
+        if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+            overflow.append(f"{field.verbose_name}: {value[:NOTE_LIMIT]}")
+            value = value[: field.max_length]
+        elif isinstance(value, Decimal) and not _fits(field, value):
+            overflow.append(f"{field.verbose_name}: {value}")
+            continue
+        setattr(order, field_name, value)
+    if overflow:
+        in_full = "\n".join(overflow)
+        _flag(order, f"Stripe sent more than fits; stored shortened. In full:\n{in_full}")
+
+
+def _fits(field, amount):
+    """Whether a Decimal fits a DecimalField (PostgreSQL refuses an overflow)."""
+    return abs(amount) < Decimal(10) ** (field.max_digits - field.decimal_places)
 
 
 def hold_for_async_payment(order_id, details):
@@ -227,10 +269,14 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
             return order, False
         was = order.status
         record_buyer_details(order, details)
-        order.amount_paid = Decimal(amount_total_minor) / 100
-        order.stripe_payment_intent = payment_intent or order.stripe_payment_intent
-        expected = to_minor(order.total)
-        if amount_total_minor != expected:
+        paid = None if amount_total_minor is None else Decimal(amount_total_minor) / 100
+        amount_field = Order._meta.get_field("amount_paid")
+        order.amount_paid = paid if paid is not None and _fits(amount_field, paid) else None
+        order.stripe_payment_intent = (payment_intent or order.stripe_payment_intent)[:255]
+        expected = payments.to_minor(order.total)
+        if amount_total_minor is None:
+            _flag(order, "Stripe did not say how much it charged: check the payment in Stripe.")
+        elif amount_total_minor != expected:
             _flag(
                 order,
                 f"Stripe charged {amount_total_minor} minor units; the order total is {expected}.",
@@ -308,6 +354,66 @@ def make_available_again(painting_id):
     return state
 
 
-def to_minor(amount):
-    """Decimal in the currency's main unit → integer minor units (all shop currencies use 2)."""
-    return int((Decimal(amount) * 100).quantize(Decimal("1")))
+def apply_completed_session(order, session):
+    """A completed Checkout Session: paid → fulfil; not yet paid → hold for the bank.
+
+    Used by the webhook, the success page and cancelling alike.
+    """
+    details = payments.buyer_details(session, order.shipping_offered)
+    if session.get("payment_status") in PAID_STATUSES:
+        return fulfil_order(
+            order.pk,
+            amount_total_minor=payments.amount_total(session),
+            details=details,
+            payment_intent=payments.payment_intent_id(session),
+        )[0]
+    return hold_for_async_payment(order.pk, details)
+
+
+def cancel_checkout(order_id, *, status=Order.CANCELLED, reason=""):
+    """Ends a pending order whose buyer went away: Stripe first, then the paintings.
+
+    The Checkout Session is expired before anything is released, so the buyer
+    can no longer pay for paintings someone else may take. A session Stripe
+    reports complete was paid meanwhile (another tab): it is fulfilled instead.
+    Raises payments.PaymentError when Stripe can't be reached; nothing changes
+    then, and the reservation still lapses at its time.
+    """
+    order = Order.objects.get(pk=order_id)
+    if order.status != Order.PENDING:
+        return order
+    if order.stripe_session_id:
+        try:
+            payments.expire_session(order.stripe_session_id)
+        except payments.SessionNotOpen:
+            session = payments.retrieve_session(order.stripe_session_id)
+            if session.get("status") == "complete":
+                return apply_completed_session(order, session)
+    return release_order(order.pk, status=status, reason=reason)
+
+
+def abandon_checkout(order_id, *, session_id=None, reason):
+    """A checkout broke after reserving: its Stripe session (if one was opened)
+    can no longer take a payment, and its paintings are free again."""
+    if session_id:
+        try:
+            payments.expire_session(session_id)
+        except payments.PaymentError as error:
+            logger.warning("Could not expire %s of a failed checkout: %r", session_id, error)
+    return release_order(order_id, status=Order.CANCELLED, reason=reason)
+
+
+def pending_orders_of(order_numbers, user=None):
+    """The pending orders placed from this browser (its order numbers) or this account."""
+    owned = Q(number__in=list(order_numbers))
+    if user is not None and user.is_authenticated:
+        owned |= Q(user=user)
+    return Order.objects.filter(owned, status=Order.PENDING, reserved_until__gt=timezone.now())
+
+
+def offer_shipping(order, rates):
+    """Keeps the rates offered at checkout as they were, to check what the buyer chose."""
+    order.shipping_offered = [
+        {"name": r.name, "amount": str(r.amount), "countries": r.country_list} for r in rates
+    ]
+    order.save(update_fields=["shipping_offered"])

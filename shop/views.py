@@ -2,22 +2,25 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from accounts.stripe_customer import checkout_params_for
 from gallery.models import PaintingPage
+from pgp_site.client_ip import client_ip
 
 from . import payments, services
 from .availability import LABELS
 from .cart import Cart
 from .models import Order, ShopSettings
-from .webhooks import apply_completed_session
+from .tokens import order_number_from, order_token
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,8 @@ def _back_to(request, fallback):
 
 @require_POST
 def cart_add(request, page_id):
-    painting = PaintingPage.objects.live().filter(pk=page_id).select_related("sale_state").first()
+    paintings = PaintingPage.objects.visible().select_related("sale_state")
+    painting = paintings.filter(pk=page_id).first()
     if painting is None:
         raise Http404("No such painting.")
     cart = Cart(request)
@@ -59,7 +63,7 @@ def cart_remove(request, page_id):
 
 @require_GET
 def cart_detail(request):
-    lines = services.cart_lines(Cart(request).ids)
+    lines = services.cart_lines(Cart(request).ids, _buyers_pending_orders(request))
     buyable = [line for line in lines if line.can_buy]
     subtotal = sum((line.painting.price for line in buyable), start=0)
     rates = payments.offered_shipping_rates()
@@ -84,79 +88,149 @@ def _remember_order(request, order):
     request.session[ORDERS_SESSION_KEY] = [*numbers[-19:], order.number]
 
 
+def _orders_of_this_browser(request):
+    numbers = request.session.get(ORDERS_SESSION_KEY, [])
+    return [n for n in numbers if isinstance(n, str)] if isinstance(numbers, list) else []
+
+
+def _buyers_pending_orders(request):
+    return services.pending_orders_of(_orders_of_this_browser(request), request.user)
+
+
 def owns(request, order):
     """A buyer may see an order placed in this browser session or on their account."""
     if request.user.is_authenticated and order.user_id == request.user.pk:
         return True
-    return order.number in request.session.get(ORDERS_SESSION_KEY, [])
+    return order.number in _orders_of_this_browser(request)
+
+
+def _checkout_rate(group, request):
+    rate = settings.SHOP_CHECKOUT_RATE
+    return None if rate == "0" else rate
+
+
+def _too_many_checkouts(request):
+    """Counts this checkout per client address and per account, in the shared cache."""
+    counters = {"shop.checkout.address": lambda group, request: client_ip(request)}
+    if request.user.is_authenticated:
+        counters["shop.checkout.account"] = "user"
+    limited = [
+        is_ratelimited(request, group=group, key=key, rate=_checkout_rate, increment=True)
+        for group, key in counters.items()
+    ]
+    return any(limited)
+
+
+def _release_earlier_checkouts(request):
+    """Back from Stripe without its cancel link: this buyer's earlier checkout
+    still holds the paintings. It ends (its Stripe session expired) before a new
+    one starts, so nobody is locked out of their own painting."""
+    for order in _buyers_pending_orders(request)[:5]:
+        services.cancel_checkout(order.pk, reason="The buyer started a new checkout.")
+
+
+def _payment_provider_unreachable(request):
+    messages.error(
+        request,
+        "We couldn't reach our payment provider, so nothing was charged and your cart is "
+        "as it was. Please try again in a few minutes.",
+    )
+    return redirect("shop:cart")
 
 
 @require_POST
 def checkout(request):
+    if _too_many_checkouts(request):
+        messages.error(
+            request,
+            "You have started many checkouts in a short time, so we paused checkout for "
+            "your connection. Please try again later, or write to us through the contact page.",
+        )
+        return redirect("shop:cart")
     cart = Cart(request)
+    # Only what the cart page showed as buyable; the rest was marked "not included".
+    chosen = [pk for pk in cart.ids if str(pk) in request.POST.getlist("painting")]
+    if cart.ids and not chosen:
+        messages.error(request, "None of the paintings in your cart can be bought right now.")
+        return redirect("shop:cart")
     shop_settings = ShopSettings.for_request(request)
     if not request.session.session_key:
         request.session.save()
     user = request.user if request.user.is_authenticated else None
-    try:
-        order = services.reserve_for_checkout(
-            cart.ids,
-            reservation_minutes=shop_settings.reservation_minutes,
-            currency=shop_settings.currency,
-            user=user,
-            session_key=request.session.session_key,
-            email=user.email if user else "",
-        )
-    except services.CheckoutError as error:
-        messages.error(request, str(error))
-        return redirect("shop:cart")
-
-    rates = payments.offered_shipping_rates()
-    order.shipping_offered = [
-        {"name": r.name, "amount": str(r.amount), "countries": r.country_list} for r in rates
-    ]
-    order.save(update_fields=["shipping_offered"])
-    _remember_order(request, order)
-    try:
-        session = payments.create_checkout_session(
-            request, order, shop_settings, rates, checkout_params_for(request.user)
-        )
-    except payments.PaymentError as error:
-        logger.warning("Checkout session for %s failed: %r", order, error)
-        services.release_order(
-            order.pk, status=Order.CANCELLED, reason=f"Stripe refused the session: {error}"
-        )
-        messages.error(
-            request,
-            "We couldn't reach our payment provider, so nothing was charged and your cart is "
-            "as it was. Please try again in a few minutes.",
-        )
-        return redirect("shop:cart")
-    services.attach_checkout_session(order, session["id"])
+    with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+        try:
+            _release_earlier_checkouts(request)
+        except payments.PaymentError as error:
+            logger.warning("Could not end the earlier checkout: %r", error)
+            return _payment_provider_unreachable(request)
+        try:
+            order = services.reserve_for_checkout(
+                chosen,
+                reservation_minutes=shop_settings.reservation_minutes,
+                currency=shop_settings.currency,
+                user=user,
+                session_key=request.session.session_key,
+                email=user.email if user else "",
+            )
+        except services.CheckoutError as error:
+            messages.error(request, str(error))
+            return redirect("shop:cart")
+        _remember_order(request, order)
+        session = None
+        try:
+            rates = payments.offered_shipping_rates()
+            services.offer_shipping(order, rates)
+            session = payments.create_checkout_session(
+                request, order, shop_settings, rates, checkout_params_for(request.user)
+            )
+            services.attach_checkout_session(order, session["id"])
+        except payments.PaymentError as error:
+            logger.warning("Checkout session for %s failed: %r", order, error)
+            services.abandon_checkout(order.pk, reason=f"Stripe refused the session: {error}")
+            return _payment_provider_unreachable(request)
+        except BaseException:
+            # A bug or an outage: nothing may stay reserved, or payable, after it.
+            services.abandon_checkout(
+                order.pk, session_id=session and session["id"], reason="Checkout failed."
+            )
+            raise
     return HttpResponseRedirect(session["url"], status=303)
 
 
-def _order_for_session(request):
-    session_id = request.GET.get("session_id", "")[:255]
-    order = Order.objects.filter(stripe_session_id=session_id).first() if session_id else None
-    if order is None or not owns(request, order):
-        raise Http404("No such order.")
+def _order_from_link(request):
+    """The order a link from Stripe's page is for, if it carries a valid signed number."""
+    number = order_number_from(request.GET.get("order", ""))
+    return Order.objects.filter(number=number).first() if number else None
+
+
+def _order_for_return(request):
+    """The order the buyer came back for: by the signed link, else by this browser's orders."""
+    order = _order_from_link(request)
+    if order is None:
+        session_id = request.GET.get("session_id", "")
+        if session_id and session_id.isprintable() and len(session_id) <= 255:
+            order = Order.objects.filter(stripe_session_id=session_id).first()
+        if order is None or not owns(request, order):
+            raise Http404("No such order.")
+    else:
+        _remember_order(request, order)
     return order
 
 
 @require_GET
 def checkout_success(request):
-    order = _order_for_session(request)
+    order = _order_for_return(request)
     if order.status == Order.PENDING:
         # The webhook may not have arrived yet: ask Stripe, and fulfil the
         # same way the webhook would (it is idempotent).
         try:
-            session = payments.retrieve_session(order.stripe_session_id)
+            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+                session = payments.retrieve_session(order.stripe_session_id)
         except payments.PaymentError as error:
             logger.warning("Could not confirm %s with Stripe: %r", order, error)
         else:
             if session.get("status") == "complete":
-                apply_completed_session(order, session)
+                services.apply_completed_session(order, session)
         order.refresh_from_db()
     if order.status in (Order.PAID, Order.SHIPPED):
         cart = Cart(request)
@@ -171,16 +245,30 @@ def checkout_success(request):
 
 @require_GET
 def checkout_cancel(request):
-    order = _order_for_session(request)
+    """Stripe's "back to the shop" link: the checkout ends and the paintings are free again."""
+    order = _order_for_return(request)
     if order.status == Order.PENDING:
         try:
-            payments.expire_session(order.stripe_session_id)
+            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+                order = services.cancel_checkout(order.pk, reason="Cancelled by the buyer.")
         except payments.PaymentError as error:
-            # Already complete (paid in another tab?) or Stripe unreachable:
-            # never release a painting that may have been paid for.
             logger.info("Could not expire the session of %s: %r", order, error)
-            success = reverse("shop:checkout_success")
-            return redirect(f"{success}?session_id={order.stripe_session_id}")
-        services.release_order(order.pk, status=Order.CANCELLED, reason="Cancelled by the buyer.")
-        messages.info(request, "Checkout cancelled. Your paintings are still in your cart.")
+            messages.warning(
+                request,
+                "We couldn't reach our payment provider to cancel the payment page, so your "
+                "paintings stay reserved for you until it lapses. Nothing was charged.",
+            )
+            return redirect("shop:cart")
+        if order.status == Order.CANCELLED:
+            messages.info(request, "Checkout cancelled. Your paintings are still in your cart.")
+    if order.status in (Order.PENDING, Order.PAID, Order.SHIPPED):
+        # Paid meanwhile (another tab), or waiting for the bank: show the order.
+        return redirect(_success_url(order))
     return redirect("shop:cart")
+
+
+def _success_url(order):
+    query = urlencode(
+        {"session_id": order.stripe_session_id or "", "order": order_token(order.number)}
+    )
+    return f"{reverse('shop:checkout_success')}?{query}"

@@ -16,48 +16,32 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import payments, services
 from .models import Order, StripeEvent
-from .payments import buyer_details
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_TOLERANCE_SECONDS = 300
-PAID = ("paid", "no_payment_required")
 
 
 def find_order(session):
     """The order a Checkout Session belongs to, by session id, else by our number."""
-    number = (session.get("metadata") or {}).get("order") or session.get("client_reference_id")
+    session_id, number = payments.session_reference(session)
     return (
-        Order.objects.filter(stripe_session_id=session.get("id")).first()
+        Order.objects.filter(stripe_session_id=session_id or "-").first()
         or Order.objects.filter(number=number or "-").first()
     )
-
-
-def apply_completed_session(order, session):
-    """A completed session: paid → fulfil; not yet paid → hold for the bank."""
-    details = buyer_details(session, order.shipping_offered)
-    if session.get("payment_status") in PAID:
-        services.fulfil_order(
-            order.pk,
-            amount_total_minor=int(session.get("amount_total") or 0),
-            details=details,
-            payment_intent=session.get("payment_intent") or "",
-        )
-    else:
-        services.hold_for_async_payment(order.pk, details)
 
 
 def handle_session_event(event_type, session):
     order = find_order(session)
     if order is None:
-        logger.warning("Stripe %s for unknown session %s", event_type, session.get("id"))
+        logger.warning("Stripe %s for unknown session %r", event_type, session.get("id"))
         return None
     if event_type == "checkout.session.completed":
-        apply_completed_session(order, session)
+        services.apply_completed_session(order, session)
     elif event_type == "checkout.session.async_payment_succeeded":
-        apply_completed_session(order, {**session, "payment_status": "paid"})
+        services.apply_completed_session(order, {**session, "payment_status": "paid"})
     elif event_type == "checkout.session.async_payment_failed":
         services.release_order(
             order.pk, status=Order.CANCELLED, reason="The delayed payment failed."
@@ -68,9 +52,10 @@ def handle_session_event(event_type, session):
 
 
 def handle_charge_refunded(charge):
-    order = Order.objects.filter(stripe_payment_intent=charge.get("payment_intent") or "-").first()
+    payment_intent = payments.payment_intent_id(charge)
+    order = Order.objects.filter(stripe_payment_intent=payment_intent or "-").first()
     if order is None:
-        logger.warning("Stripe refund for unknown payment %s", charge.get("payment_intent"))
+        logger.warning("Stripe refund for unknown payment %r", payment_intent)
         return None
     if charge.get("refunded"):
         return services.mark_refunded(order.pk)
@@ -100,7 +85,8 @@ def stripe_webhook(request):
         event = json.loads(payload)
         event_id, event_type = event["id"], event["type"]
         obj = event["data"]["object"]
-        if not isinstance(event_id, str) or not isinstance(obj, dict):
+        shaped = isinstance(event_id, str) and isinstance(event_type, str) and isinstance(obj, dict)
+        if not shaped or "\x00" in event_id:
             raise TypeError("unexpected event shape")
     except stripe.SignatureVerificationError:
         return HttpResponseBadRequest("Bad signature.")
@@ -109,7 +95,7 @@ def stripe_webhook(request):
 
     with transaction.atomic():
         record, created = StripeEvent.objects.get_or_create(
-            event_id=event_id, defaults={"type": str(event_type)[:100]}
+            event_id=event_id[:255], defaults={"type": event_type.replace("\x00", "")[:100]}
         )
         if not created:
             return HttpResponse("Already processed.")

@@ -1,5 +1,7 @@
 """Tests: the database comes from DATABASE_URL (the suite's own PostgreSQL) or SQLite."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, LOGGING, os
 
@@ -16,6 +18,12 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Connections close after each request so the test database can be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server's threads then hold connections of
+    # their own and queue on SQLite's write lock as `make run` does.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"pgp-test-{os.getpid()}.sqlite3")
+    }
 
 # Quiet: tests assert on behaviour, not on info logs.
 LOGGING["root"]["level"] = "WARNING"

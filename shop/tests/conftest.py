@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -41,11 +42,22 @@ def post_event(client, standin, event, signature=None):
     )
 
 
+def checkout_form(client):
+    """The fields of the cart page's checkout form, as a browser would submit them."""
+    html = client.get("/cart/").content.decode()
+    form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)
+    return {"painting": re.findall(r'name="painting" value="(\d+)"', form[0]) if form else []}
+
+
+def press_checkout(client):
+    return client.post("/checkout/", checkout_form(client))
+
+
 def start_checkout(client, *paintings):
-    """Puts the paintings in this browser's cart and posts the checkout form."""
+    """Puts the paintings in this browser's cart and presses the cart page's checkout button."""
     for painting in paintings:
         client.post(f"/cart/add/{painting.pk}/")
-    return client.post("/checkout/")
+    return press_checkout(client)
 
 
 @pytest.fixture

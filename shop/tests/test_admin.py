@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from shop.models import Order, OrderLine, SaleState, ShippingRate
 
+from .conftest import start_checkout
+
 pytestmark = pytest.mark.django_db
 
 ORDERS = "shop_orders"
@@ -416,3 +418,56 @@ def test_home_panel_counts_orders_to_ship_review_and_this_months_sales(shop, sho
     assert "1 order needing review" in content
     assert "€1,790" in content and "(2 orders)" in content
     assert f"{reverse(f'{ORDERS}:index')}?status=paid" in content
+
+
+# Live reservations -------------------------------------------------------------
+
+
+def test_the_artist_sees_live_reservations_and_releases_one_now(shop, shop_manager, standin, buyer):
+    painting, other = shop.paintings[0], shop.paintings[1]
+    start_checkout(buyer, painting, other)
+    order = Order.objects.get()
+
+    home = shop_manager.get(reverse("wagtailadmin_home")).content.decode()
+    assert "2 paintings reserved in checkouts now" in home
+    listing = shop_manager.get(reverse(f"{SALE_STATES}:index"), {"sale_state": "reserved"})
+    release = reverse(f"{SALE_STATES}:release", args=[painting.pk])
+    assert release in listing.content.decode() and order.number in listing.content.decode()
+
+    assert "Yes, release it now" in shop_manager.get(release).content.decode()
+    response = shop_manager.post(release, follow=True)
+
+    assert "released" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.CANCELLED
+    assert standin.session(order.stripe_session_id)["status"] == "expired"
+    for p in (painting, other):
+        assert SaleState.objects.get(painting=p).effective_status == SaleState.AVAILABLE
+
+
+def test_releasing_a_reservation_the_buyer_just_paid_keeps_the_sale(
+    shop, shop_manager, standin, buyer, django_capture_on_commit_callbacks
+):
+    painting = shop.paintings[0]
+    start_checkout(buyer, painting)
+    order = Order.objects.get()
+    standin.complete(order.stripe_session_id, deliver=False)  # the event is still travelling
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = shop_manager.post(
+            reverse(f"{SALE_STATES}:release", args=[painting.pk]), follow=True
+        )
+
+    assert "was paid meanwhile" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.PAID
+    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+
+
+def test_release_needs_the_change_permission(shop, client, django_user_model, standin, buyer):
+    start_checkout(buyer, shop.paintings[0])
+    viewer = make_user(django_user_model, "viewer", ["view_salestate"])
+    client.force_login(viewer)
+    release = reverse(f"{SALE_STATES}:release", args=[shop.paintings[0].pk])
+    assert client.post(release).status_code in (302, 403)
+    assert Order.objects.get().status == Order.PENDING

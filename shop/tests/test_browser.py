@@ -57,3 +57,38 @@ def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, set
     assert "Sold" in page.locator(".buy-box").text_content()
     assert page.get_by_role("button", name="Add to cart").count() == 0
     assert errors == []
+
+
+def test_back_from_stripe_then_stripes_own_cancel_link(live_standin, live_server, page, settings):
+    """The Back button, then checkout again, then "back to the shop" on Stripe's page."""
+    settings.ROOT_URLCONF = "gallery.tests.urls_media"
+    painting = build_shop().paintings[0]
+    page.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    stripe_page = re.compile(re.escape(live_standin.url) + "/pay/")
+
+    page.goto(f"{live_server.url}{painting.url}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto(f"{live_server.url}/cart/")
+    page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(stripe_page)
+    first = Order.objects.get()
+
+    page.go_back()
+    page.wait_for_url(re.compile("/cart/"))
+    page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(stripe_page)
+    second = Order.objects.exclude(pk=first.pk).get()
+    first.refresh_from_db()
+    assert first.status == Order.CANCELLED
+    assert SaleState.objects.get(painting=painting).order_id == second.pk
+
+    page.get_by_role("button", name="Cancel").click()
+    page.wait_for_url(re.compile("/cart/"))
+    assert "Checkout cancelled" in page.content()
+    second.refresh_from_db()
+    assert second.status == Order.CANCELLED
+    assert SaleState.objects.get(painting=painting).effective_status == SaleState.AVAILABLE
+    assert live_standin.session(second.stripe_session_id)["status"] == "expired"
+    assert errors == []

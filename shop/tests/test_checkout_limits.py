@@ -1,0 +1,133 @@
+"""One visitor cannot reserve the whole gallery: checkouts are counted per
+client address and per account, in the cache every worker shares."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from shop.models import Order, SaleState
+from tests.gunicorn_server import WebClient, start_gunicorn
+
+from .conftest import start_checkout
+from .factories import build_shop
+
+pytestmark = pytest.mark.django_db
+
+LIMITED = "paused checkout"
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.fixture
+def gallery(db):
+    return build_shop(prices=("100.00",) * 16)
+
+
+def checkout_from(address, painting, user=None):
+    client = Client(REMOTE_ADDR=address)
+    if user is not None:
+        client.force_login(user)
+    response = start_checkout(client, painting)
+    return response, client
+
+
+def test_the_eleventh_checkout_in_an_hour_from_one_address_is_refused(gallery, standin, settings):
+    settings.SHOP_CHECKOUT_RATE = "10/h"
+    paintings = gallery.paintings
+    for painting in paintings[:10]:
+        assert checkout_from("203.0.113.9", painting)[0].status_code == 303
+
+    response, client = checkout_from("203.0.113.9", paintings[10])
+
+    assert response.status_code == 302
+    assert any(LIMITED in m for m in messages_of(client.get("/cart/")))
+    assert not SaleState.objects.filter(painting=paintings[10]).exists()
+    assert Order.objects.count() == 10
+    # Another visitor is not held up by it.
+    assert checkout_from("198.51.100.4", paintings[11])[0].status_code == 303
+
+
+def test_an_account_is_limited_whatever_address_it_uses(
+    gallery, standin, settings, django_user_model
+):
+    settings.SHOP_CHECKOUT_RATE = "3/h"
+    user = django_user_model.objects.create_user("ada", "ada@example.com", "long-password-1")
+    for index, painting in enumerate(gallery.paintings[:3]):
+        assert checkout_from(f"203.0.113.{index}", painting, user)[0].status_code == 303
+    response, _ = checkout_from("203.0.113.99", gallery.paintings[3], user)
+    assert response.status_code == 302
+    assert Order.objects.filter(status=Order.PENDING).count() == 1  # each new one ended the last
+
+
+def test_a_rate_of_0_turns_the_limit_off(gallery, standin, settings):
+    settings.SHOP_CHECKOUT_RATE = "0"
+    for painting in gallery.paintings[:12]:
+        assert checkout_from("203.0.113.9", painting)[0].status_code == 303
+
+
+# -- against gunicorn: two workers, recycled, sharing the database cache -----------------
+
+
+def _csrf(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def checkouts_from_fresh_sessions(base_url, paintings, forwarded_for=lambda index: None):
+    """Each painting checked out by a new browser session, as a script would."""
+    answers = []
+    for index, painting in enumerate(paintings):
+        address = forwarded_for(index)
+        browser = WebClient(base_url, headers={"X-Forwarded-For": address} if address else {})
+        page = browser.get(painting.url).text
+        browser.post(f"/cart/add/{painting.pk}/", {"csrfmiddlewaretoken": _csrf(page)})
+        cart = browser.get("/cart/").text
+        form = {"csrfmiddlewaretoken": _csrf(cart), "painting": painting.pk}
+        answers.append(browser.post("/checkout/", form).status_code)
+    return answers
+
+
+@pytest.fixture
+def served_gallery(transactional_db, standin):
+    return build_shop(prices=("100.00",) * 16), {"STRIPE_API_BASE": standin.url}
+
+
+@pytest.mark.postgres  # real processes are slow to start: the PostgreSQL pass is enough
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fifteen_checkouts_from_one_address_are_not_all_accepted_by_gunicorn(served_gallery):
+    gallery, env = served_gallery
+    # Workers recycled every 4 requests: a limit kept in a worker's memory would reset.
+    with start_gunicorn(env, workers=2, max_requests=4) as base_url:
+        answers = checkouts_from_fresh_sessions(base_url, gallery.paintings[:15])
+    assert answers.count(303) == 10, answers
+    assert answers.count(302) == 5
+    assert Order.objects.count() == 10
+
+
+@pytest.mark.postgres  # real processes are slow to start: the PostgreSQL pass is enough
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_shop_checkout_rate_0_lets_all_fifteen_through_gunicorn(served_gallery):
+    gallery, env = served_gallery
+    with start_gunicorn({**env, "SHOP_CHECKOUT_RATE": "0"}, workers=2) as base_url:
+        answers = checkouts_from_fresh_sessions(base_url, gallery.paintings[:15])
+    assert answers == [303] * 15
+
+
+@pytest.mark.postgres  # real processes are slow to start: the PostgreSQL pass is enough
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_behind_a_router_each_visitor_counts_apart_and_cannot_spoof(served_gallery):
+    gallery, env = served_gallery
+    env = {**env, "TRUSTED_PROXY_COUNT": "1", "SHOP_CHECKOUT_RATE": "3/h"}
+    with start_gunicorn(env, workers=2) as base_url:
+        # Twelve visitors behind the platform's router: the router appends each one's address.
+        visitors = checkouts_from_fresh_sessions(
+            base_url, gallery.paintings[:12], lambda index: f"198.51.100.{index + 1}"
+        )
+        # One script inventing a new address each time in front of the router's entry.
+        script = checkouts_from_fresh_sessions(
+            base_url, gallery.paintings[12:16], lambda index: f"10.9.9.{index}, 203.0.113.66"
+        )
+    assert visitors == [303] * 12
+    assert script == [303, 303, 303, 302]
