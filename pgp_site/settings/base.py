@@ -149,8 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts: the e-mail address is the login; verified before account features.
 AUTHENTICATION_BACKENDS = [
-    # First: refuses every sign-in (even the right password) of a locked account or address.
-    "axes.backends.AxesStandaloneBackend",
+    # First: refuses every sign-in (even the right password) of a locked account or
+    # address. AxesBackend, not the standalone one: it can also load a signed-in
+    # user (get_user), which whatever logs in with the first backend needs.
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
