@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.validators import slug_unicode_re
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
@@ -98,16 +98,6 @@ class StreamBodyMixin:
                 images.append(block.value["painting"].image)
         prefetch_renditions_of(images, CARD_IMAGE, PAINTING_IMAGE, SHARE_IMAGE_SPEC)
         return context
-
-
-def paginate(request, queryset, per_page):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 def image_field():
@@ -384,7 +374,7 @@ class CollectionPage(LiveRouteMixin, SeoMixin, Page):
             request.GET, shop_settings=shop_settings, default_sort_label="Artist's order"
         )
         paintings = filter_paintings(self.get_paintings(), filter_form.filters, shop_settings)
-        paintings = paginate(request, paintings, self.paintings_per_page)
+        paintings = Paginator(paintings, self.paintings_per_page).get_page(request.GET.get("page"))
         # The cover (shared as og:image) and the cards' images: two queries in all.
         attach_images(
             [(painting, "image") for painting in paintings] + [(self, "cover_image")],
@@ -591,7 +581,9 @@ class JournalIndexPage(LiveRouteMixin, SeoMixin, Page):
             # bad filter (and PostgreSQL refuses a NUL byte in a query).
             tag = ""
         context["current_tag"] = tag
-        context["articles"] = paginate(request, self.get_articles(tag), self.articles_per_page)
+        context["articles"] = Paginator(self.get_articles(tag), self.articles_per_page).get_page(
+            request.GET.get("page")
+        )
         return context
 
 
