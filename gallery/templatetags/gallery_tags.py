@@ -122,15 +122,6 @@ def is_within(page, section):
     return page.url_path.startswith(section.url_path)
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (pagination keeps filters)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        params[key] = value
-    return "?" + params.urlencode()
-
-
 @register.simple_tag
 def journal_tags(journal_index):
     """Tags used by the visible articles of a journal, in one query (for the filter links)."""
