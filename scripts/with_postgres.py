@@ -54,8 +54,20 @@ def main(argv):
     log = os.path.join(workdir, "server.log")
     try:
         subprocess.run(
-            as_server_user([initdb, "-D", data, "-U", "postgres", "--auth=trust",
-                            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+            as_server_user(
+                [
+                    initdb,
+                    "-D",
+                    data,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
