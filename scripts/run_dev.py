@@ -18,12 +18,12 @@ def main():
     standin = None
     if not os.environ.get("STRIPE_SECRET_KEY"):
         print("No STRIPE_SECRET_KEY: payments go to the local Stripe stand-in on :8001 (TEST).")
-        standin = subprocess.Popen(
-            [python, "-m", "shop.stripe_standin", "--port", "8001",
-             "--webhook-url", "http://127.0.0.1:8000/checkout/wh/",
-             "--webhook-secret", os.environ.get("STRIPE_WH_SECRET") or "whsec_standin"],
-            cwd=ROOT,
-        )
+        # The stand-in is its own package (stripe_standin/), installed into
+        # the venv by requirements-dev.txt; the shop never imports it.
+        secret = os.environ.get("STRIPE_WH_SECRET") or "whsec_standin"
+        webhook = "http://127.0.0.1:8000/checkout/wh/"
+        args = ["--port", "8001", "--webhook-url", webhook, "--webhook-secret", secret]
+        standin = subprocess.Popen([python, "-m", "stripe_standin", *args], cwd=ROOT)
     try:
         return subprocess.call([python, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT)
     except KeyboardInterrupt:

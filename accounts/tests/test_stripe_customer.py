@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Profile
 from accounts.stripe_customer import checkout_params_for
-from shop.stripe_standin.server import StripeStandin
+from stripe_standin import StripeStandin
 
 from .conftest import make_user
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.test import Client
 
-from shop.stripe_standin import StripeStandin
+from stripe_standin import StripeStandin
 
 from .factories import build_shop
 

@@ -1,7 +1,7 @@
 """Stripe Checkout stand-in: a local HTTP server that stripe-python can talk to.
 
-See :mod:`shop.stripe_standin.server` for what it implements, and run it with
-``python -m shop.stripe_standin --help``.
+See :mod:`stripe_standin.server` for what it implements, and run it with
+``python -m stripe_standin --help``.
 """
 
 from .server import SessionStateError, StripeError, StripeStandin, parse_form

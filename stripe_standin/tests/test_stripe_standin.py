@@ -17,8 +17,8 @@ import pytest
 import requests
 import stripe
 
-from shop.stripe_standin import StripeStandin
-from shop.stripe_standin.server import SessionStateError, parse_form
+from stripe_standin import StripeStandin
+from stripe_standin.server import SessionStateError, parse_form
 
 SECRET = "whsec_standin_tests"
 API_KEY = "sk_test_standin"

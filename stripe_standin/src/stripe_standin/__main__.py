@@ -1,6 +1,6 @@
 """Run the Stripe stand-in in the foreground.
 
-    python -m shop.stripe_standin --port 8001 \\
+    python -m stripe_standin --port 8001 \\
         --webhook-url http://127.0.0.1:8000/checkout/wh/ --webhook-secret whsec_...
 
 Defaults come from STRIPE_STANDIN_PORT, STRIPE_STANDIN_WEBHOOK_URL and
@@ -18,7 +18,7 @@ from .server import StripeStandin
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shop.stripe_standin",
+        prog="python -m stripe_standin",
         description="Local stand-in for Stripe Checkout (test mode only).",
     )
     parser.add_argument("--host", default=os.environ.get("STRIPE_STANDIN_HOST", "127.0.0.1"))
