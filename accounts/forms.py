@@ -1,8 +1,10 @@
 from allauth.account import forms as allauth_forms
 from django import forms
+from django_countries.fields import Country
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from .countries import country_name
+from shop.models import country_label
+
 from .lockout import ADMIN_LOGIN_FAILED_MESSAGE
 from .models import Profile
 
@@ -44,13 +46,13 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(code, country_name(code)) for code in countries]
+        choices = [(code, country_label(Country(code))) for code in countries]
         choices.sort(key=lambda choice: choice[1])
         current = self.instance.country
-        if current and current not in countries:
+        if current and current.code not in countries:
             # A country the shop stopped shipping to: shown, so the saved
             # value is not silently lost, but the form asks for another.
-            choices.append((current, f"{country_name(current)} (no longer shipped to)"))
+            choices.append((current.code, f"{country_label(current)} (no longer shipped to)"))
         self.shipping_countries = set(countries)
         self.fields["country"].choices = [("", "Choose a country"), *choices]
         self.fields["country"].widget.attrs["autocomplete"] = "country"

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django_countries.fields import CountryField
 
-from shop.models import postal_address_lines
-
-from .countries import country_name
+from shop.models import country_label, postal_address_lines
 
 
 class Profile(models.Model):
@@ -19,7 +18,7 @@ class Profile(models.Model):
     city = models.CharField("town or city", max_length=100, blank=True)
     postal_code = models.CharField("postcode", max_length=20, blank=True)
     state = models.CharField("county, region or state", max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True)
+    country = CountryField(blank=True)
     # The Stripe Customer that carries this address into Checkout.
     stripe_customer_id = models.CharField(max_length=255, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -33,12 +32,8 @@ class Profile(models.Model):
         return bool(self.full_name and self.address_line1 and self.city and self.country)
 
     @property
-    def country_name(self):
-        return country_name(self.country)
-
-    @property
     def address_lines(self):
-        return postal_address_lines(self, self.country_name if self.country else "")
+        return postal_address_lines(self, country_label(self.country))
 
     def stripe_address(self):
         """The address in Stripe's shape (empty values left out)."""
@@ -48,6 +43,6 @@ class Profile(models.Model):
             "city": self.city,
             "postal_code": self.postal_code,
             "state": self.state,
-            "country": self.country,
+            "country": self.country.code,
         }
         return {key: value for key, value in address.items() if value}

@@ -6,11 +6,14 @@ How paintings and money move between these rows is in shop/services.py.
 import secrets
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django_countries import Countries
+from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -25,30 +28,37 @@ CURRENCY_CHOICES = [
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF ", "SEK": "kr ", "DKK": "kr "}
 
 
-def parse_countries(value):
-    """'FR, de ,NL' -> ['FR', 'DE', 'NL'] (ISO 3166-1 alpha-2 codes)."""
-    return [
-        code.strip().upper() for code in (value or "").replace(";", ",").split(",") if code.strip()
-    ]
+# Stripe Checkout cannot collect a shipping address in these countries (its
+# shipping_address_collection.allowed_countries refuses them), so the shop
+# cannot be set to ship there.
+STRIPE_UNSHIPPABLE_COUNTRIES = (
+    "AS", "CC", "CU", "CX", "FM", "HM", "IR", "KP", "MH", "MP", "NF", "PW", "SY", "UM", "VI",
+)  # fmt: skip
 
 
-def validate_countries(value):
-    bad = [code for code in parse_countries(value) if len(code) != 2 or not code.isalpha()]
-    if bad:
-        raise ValidationError(
-            "Use two-letter country codes separated by commas (e.g. FR, DE, GB); not: %(bad)s",
-            params={"bad": ", ".join(bad)},
-        )
+class ShippableCountries(Countries):
+    """ISO 3166-1 countries a Stripe Checkout Session can ship to."""
+
+    override = dict.fromkeys(STRIPE_UNSHIPPABLE_COUNTRIES)
+
+
+def country_label(country):
+    """How an address names its country: the name, or the code if the code is unknown
+    (Stripe may send one django-countries does not list, such as XK)."""
+    return (country.name or country.code) if country else ""
 
 
 @register_setting(icon="cog")
 class ShopSettings(BaseSiteSetting):
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="EUR")
-    shipping_countries = models.CharField(
-        max_length=600,
-        default="FR, DE, NL, BE, LU, IT, ES, PT, AT, IE, DK, SE, FI, GB, CH, US",
-        validators=[validate_countries],
-        help_text="Countries you ship to: two-letter codes separated by commas.",
+    # Stored as comma-separated codes ("AT,BE,..."); max_length leaves room for
+    # every shippable country and does not change when the country list does.
+    shipping_countries = CountryField(
+        multiple=True,
+        countries=ShippableCountries,
+        max_length=1000,
+        default="AT,BE,CH,DE,DK,ES,FI,FR,GB,IE,IT,LU,NL,PT,SE,US",
+        help_text="The countries buyers can have a painting shipped to.",
     )
     notify_email = models.EmailField(
         "notification e-mail",
@@ -65,7 +75,7 @@ class ShopSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("currency"),
-        FieldPanel("shipping_countries"),
+        FieldPanel("shipping_countries", widget=forms.CheckboxSelectMultiple),
         FieldPanel("notify_email"),
         FieldPanel("reservation_minutes"),
         MultiFieldPanel(
@@ -84,7 +94,8 @@ class ShopSettings(BaseSiteSetting):
 
     @property
     def country_list(self):
-        return parse_countries(self.shipping_countries)
+        """The codes, as Stripe's allowed_countries takes them."""
+        return [country.code for country in self.shipping_countries]
 
     @property
     def currency_symbol(self):
@@ -100,11 +111,12 @@ class ShippingRate(models.Model):
 
     name = models.CharField(max_length=100, help_text="Shown to the buyer, e.g. 'Insured courier'.")
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
-    countries = models.CharField(
-        max_length=600,
+    countries = CountryField(
+        multiple=True,
+        countries=ShippableCountries,
+        max_length=1000,
         blank=True,
-        validators=[validate_countries],
-        help_text="Two-letter codes separated by commas. Empty: every shipping country.",
+        help_text="None ticked: every country the shop ships to.",
     )
     min_days = models.PositiveSmallIntegerField("delivery from (business days)", default=3)
     max_days = models.PositiveSmallIntegerField("delivery to (business days)", default=7)
@@ -113,7 +125,7 @@ class ShippingRate(models.Model):
     panels = [
         FieldPanel("name"),
         FieldPanel("amount"),
-        FieldPanel("countries"),
+        FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
         FieldRowPanel([FieldPanel("min_days"), FieldPanel("max_days")]),
         FieldPanel("sort_order"),
     ]
@@ -131,7 +143,7 @@ class ShippingRate(models.Model):
 
     @property
     def country_list(self):
-        return parse_countries(self.countries)
+        return [country.code for country in self.countries]
 
 
 class SaleState(models.Model):
@@ -226,7 +238,8 @@ class Order(models.Model):
     city = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     state = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True)
+    # Whatever code Stripe sends (saving does not validate); shown by name.
+    country = CountryField(blank=True)
 
     currency = models.CharField(max_length=3, default="EUR")
     subtotal = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
@@ -272,7 +285,7 @@ class Order(models.Model):
 
     @property
     def address_lines(self):
-        return postal_address_lines(self, self.country)
+        return postal_address_lines(self, country_label(self.country))
 
     @property
     def unsent_emails(self):

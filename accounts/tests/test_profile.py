@@ -24,7 +24,7 @@ ADDRESS = {
 @pytest.fixture
 def shop_ships_to_ireland_and_france(db):
     settings = ShopSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.shipping_countries = "FR, IE"
+    settings.shipping_countries = ["FR", "IE"]
     settings.save()
     return settings
 

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text="Shown to the buyer, e.g. 'Insured courier'.", max_length=100)),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(0)])),
-                ('countries', models.CharField(blank=True, help_text='Two-letter codes separated by commas. Empty: every shipping country.', max_length=600, validators=[shop.models.validate_countries])),
+                ('countries', models.CharField(blank=True, help_text='Two-letter codes separated by commas. Empty: every shipping country.', max_length=600)),
                 ('min_days', models.PositiveSmallIntegerField(default=3, verbose_name='delivery from (business days)')),
                 ('max_days', models.PositiveSmallIntegerField(default=7, verbose_name='delivery to (business days)')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0)),
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('currency', models.CharField(choices=[('EUR', 'Euro (€)'), ('GBP', 'Pound sterling (£)'), ('USD', 'US dollar ($)'), ('CHF', 'Swiss franc (CHF)'), ('SEK', 'Swedish krona (kr)'), ('DKK', 'Danish krone (kr)')], default='EUR', max_length=3)),
-                ('shipping_countries', models.CharField(default='FR, DE, NL, BE, LU, IT, ES, PT, AT, IE, DK, SE, FI, GB, CH, US', help_text='Countries you ship to: two-letter codes separated by commas.', max_length=600, validators=[shop.models.validate_countries])),
+                ('shipping_countries', models.CharField(default='FR, DE, NL, BE, LU, IT, ES, PT, AT, IE, DK, SE, FI, GB, CH, US', help_text='Countries you ship to: two-letter codes separated by commas.', max_length=600)),
                 ('notify_email', models.EmailField(blank=True, help_text='Where new-order notices go. Empty: the SHOP_NOTIFY_EMAIL setting.', max_length=254, verbose_name='notification e-mail')),
                 ('reservation_minutes', models.PositiveSmallIntegerField(default=30, help_text='How long a painting is held while the buyer pays (Stripe allows 30 min to 24 h).', validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(1440)])),
                 ('small_max_cm', models.PositiveSmallIntegerField(default=40, verbose_name='small: longest side up to (cm)')),

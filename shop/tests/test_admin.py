@@ -323,7 +323,7 @@ def test_shipping_rates_are_listed_and_editable(shop, shop_manager):
         {
             "name": "Pallet freight",
             "amount": "180.00",
-            "countries": "us, ch",
+            "countries": ["US", "CH"],
             "min_days": "10",
             "max_days": "20",
             "sort_order": "3",
@@ -331,7 +331,7 @@ def test_shipping_rates_are_listed_and_editable(shop, shop_manager):
     )
 
     assert response.status_code == 302
-    assert ShippingRate.objects.get(name="Pallet freight").country_list == ["US", "CH"]
+    assert ShippingRate.objects.get(name="Pallet freight").country_list == ["CH", "US"]
 
 
 # Permissions and home page -------------------------------------------------------

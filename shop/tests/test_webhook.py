@@ -295,11 +295,11 @@ def test_a_rate_chosen_outside_its_countries_is_flagged(
     shop, standin, django_capture_on_commit_callbacks
 ):
     courier = shop.rates[0]
-    courier.countries = "FR, DE"
+    courier.countries = ["FR", "DE"]
     courier.save()
     start_checkout(Client(), shop.paintings[0])
     order = Order.objects.get()
-    assert order.shipping_offered[0]["countries"] == ["FR", "DE"]
+    assert order.shipping_offered[0]["countries"] == ["DE", "FR"]
 
     event = standin.complete(
         order.stripe_session_id,
