@@ -16,6 +16,7 @@ Axes counts failed sign-ins per account and per client address (settings:
   that a guess was right.
 """
 
+from allauth.account.utils import filter_users_by_email
 from django.contrib.auth import get_user_model
 from django.http import HttpResponseForbidden
 from django.http.response import HttpResponseBase
@@ -45,8 +46,6 @@ def _typed_login(request, credentials):
 
 def account_for_login(login):
     """The account a typed login names, or None (no account, or not only one)."""
-    from allauth.account.utils import filter_users_by_email
-
     User = get_user_model()
     users = User._default_manager.filter(**{User.USERNAME_FIELD: login})
     if len(users) == 1:

@@ -15,9 +15,9 @@ class PaintingChooserBlock(blocks.PageChooserBlock):
         super().__init__(page_type="gallery.PaintingPage", **kwargs)
 
     def bulk_to_python(self, values):
-        from .models import PaintingPage
-
-        paintings = PaintingPage.objects.select_related("image", "medium", "sale_state")
+        paintings = self.target_model.objects.with_sale_status().select_related(
+            "image", "medium", "sale_state"
+        )
         found = paintings.in_bulk(values)
         return [found.get(pk) for pk in values]
 

@@ -1,36 +1,29 @@
-"""Content-Security-Policy for every response (Django 5.2 has none built in).
+"""Content-Security-Policy: django-csp's middleware, told where this site's files live.
 
-The public site gets a strict policy that lists exactly what it loads: its own
-static files, the host of image renditions (this site, the S3 bucket or its
-CDN), video embeds, and Stripe Checkout as the only other place a form may
-post to. The Wagtail admin renders inline scripts and styles, so it gets a
-looser policy of its own instead of none at all; it also shows originals,
-which come signed from the bucket itself.
+The policies themselves are settings (``CONTENT_SECURITY_POLICY`` or, with
+``CSP_REPORT_ONLY=true``, ``CONTENT_SECURITY_POLICY_REPORT_ONLY`` for the public
+site; ``CONTENT_SECURITY_POLICY_ADMIN`` for the Wagtail admin, always enforced).
+What settings cannot know is read here from the storages, once per
+configuration: the host of static files and of image renditions (this site,
+the S3 bucket or its CDN) for public pages, plus the bucket the admin's signed
+originals come from; and the local Stripe stand-in's checkout page, when
+``STRIPE_API_BASE`` points at one (development and tests only).
 
 Templates that need an inline script use ``<script nonce="{{ request.csp_nonce }}">``;
-the nonce is only added to the header of responses that used it.
+django-csp only adds the nonce to the header of responses that used it.
 """
 
-import secrets
 from functools import cache
 from urllib.parse import urlsplit
 
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
+from csp.utils import default_config
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-
-SELF = "'self'"
-NONE = "'none'"
-STRIPE_CHECKOUT = "https://checkout.stripe.com"
-# Where EmbedBlock's oEmbed players come from.
-VIDEO_PLAYERS = (
-    "https://www.youtube.com",
-    "https://www.youtube-nocookie.com",
-    "https://player.vimeo.com",
-)
 
 
 def url_origin(url):
@@ -88,82 +81,46 @@ def admin_prefix():
     return reverse("wagtailadmin_home")
 
 
-def checkout_origins():
-    """Where checkout may send the buyer: Stripe, or the local stand-in's page."""
-    origins = [STRIPE_CHECKOUT]
-    if settings.STRIPE_API_BASE:  # development and tests only; production refuses it
-        parts = urlsplit(settings.STRIPE_API_BASE)
-        origins.append(f"{parts.scheme}://{parts.netloc}")
-    return origins
+def stripe_standin_origins():
+    """The local stand-in's checkout page, where POST /checkout/ sends the buyer in development."""
+    if not settings.STRIPE_API_BASE:  # production refuses it
+        return []
+    return [url_origin(settings.STRIPE_API_BASE)]
 
 
-def public_policy(static, media):
-    return {
-        "default-src": [SELF],
-        "script-src": static,
-        "style-src": static,
-        # Wagtail's responsive embeds size their frame with a style attribute;
-        # attributes cannot load anything or run code.
-        "style-src-attr": ["'unsafe-inline'"],
-        "img-src": media,
-        "media-src": media,
-        "font-src": static,
-        "connect-src": [SELF],
-        "frame-src": list(VIDEO_PLAYERS),
-        # POST /checkout/ answers 303 to Stripe's hosted checkout page.
-        "form-action": [SELF, *checkout_origins()],
-        "frame-ancestors": [NONE],
-        "base-uri": [SELF],
-        "object-src": [NONE],
-    }
+def merge(*updates):
+    merged = {}
+    for update in updates:
+        for directive, sources in (update or {}).items():
+            merged[directive] = [*merged.get(directive, []), *sources]
+    return merged
 
 
-def admin_policy(static, media):
-    return {
-        "default-src": [SELF],
-        "script-src": [*static, "'unsafe-inline'"],
-        "style-src": [*static, "'unsafe-inline'"],
-        # Upload previews and the focal-point editor draw from blob: and data: URLs.
-        "img-src": [*media, "data:", "blob:"],
-        "media-src": media,
-        "font-src": [*static, "data:"],
-        "connect-src": [SELF],
-        # The live preview panel frames the site; embed previews frame the players.
-        "frame-src": [SELF, *VIDEO_PLAYERS],
-        "form-action": [SELF],
-        "frame-ancestors": [SELF],
-        "base-uri": [SELF],
-        "object-src": [NONE],
-    }
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admin's own policy and this site's asset hosts."""
 
-
-def serialize(policy):
-    return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
-
-
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        nonce_used = False
-
-        def make_nonce():
-            nonlocal nonce_used
-            nonce_used = True
-            return secrets.token_urlsafe(16)
-
-        request.csp_nonce = SimpleLazyObject(make_nonce)
-        response = self.get_response(request)
-        if "Content-Security-Policy" in response.headers:
-            return response
-
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if parts.config is not None:  # a view chose its own policy with @csp_override
+            return parts
         static, renditions, media = asset_origins()
         if request.path.startswith(admin_prefix()):
-            policy = admin_policy(static, media)
+            if report_only:
+                parts.config, parts.update = {}, None  # the admin's policy is always enforced
+                return parts
+            parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+            images = media
+            extra = {}
         else:
-            policy = public_policy(static, renditions)
-            if nonce_used:
-                policy["script-src"] = [*policy["script-src"], f"'nonce-{request.csp_nonce}'"]
-        response.headers["Content-Security-Policy"] = serialize(policy)
-        return response
+            images = renditions
+            extra = {"form-action": stripe_standin_origins()}
+        origins = {
+            "script-src": static,
+            "style-src": static,
+            "font-src": static,
+            "img-src": images,
+            "media-src": images,
+            **extra,
+        }
+        parts.update = merge(origins, parts.update)
+        return parts

@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from dotenv import load_dotenv
 
-from pgp_site.settings.base import load_dotenv  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main():

@@ -3,7 +3,7 @@ import unicodedata
 
 from django import forms
 
-from .filters import PaintingFilterForm
+from gallery.filters import PaintingFilterForm
 
 # Long enough for any real search; keeps the query log's 255-character column
 # and the full-text parser away from pasted essays.

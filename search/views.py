@@ -16,11 +16,11 @@ from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
+from gallery.filters import RELEVANCE, filter_paintings, painting_ordering
 from gallery.models import ArticlePage, CollectionPage, PaintingPage
-from gallery.query import all_pages
+from gallery.query import all_pages, attach_visible_sale_statuses
 from shop.models import ShopSettings
 
-from .filters import RELEVANCE, filter_paintings, painting_ordering
 from .forms import SearchForm, search_terms
 
 PAINTINGS_PER_PAGE = 24
@@ -33,8 +33,8 @@ def search_paintings(terms, paintings, filters, shop_settings):
     with their card data (the search fetches its hits from the queryset given)."""
     paintings = filter_paintings(paintings, filters, shop_settings)
     if terms is None:
-        return PaintingPage.with_card_data(paintings)
-    matching = PaintingPage.with_card_data(among(paintings))
+        return paintings.with_card_data()
+    matching = among(paintings).for_cards()
     sort = filters.get("sort") or RELEVANCE
     if sort == RELEVANCE:
         return matching.search(terms)
@@ -106,6 +106,7 @@ def search(request):
     if query or browsing:
         paintings = search_paintings(terms, PaintingPage.objects.visible(), filters, shop_settings)
         page = Paginator(paintings, PAINTINGS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = attach_visible_sale_statuses(page.object_list)
         context["paintings"] = page
         first_page = page.number == 1
 

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -38,8 +38,8 @@ from gallery.models import PaintingPage
 
 from . import payments, services
 from .admin_forms import MarkShippedForm, OrderReviewForm
-from .availability import LABELS, NOT_FOR_SALE
 from .models import Order, SaleState, ShippingRate, ShopSettings
+from .sale_status import SaleStatus
 from .templatetags.shop_tags import money
 
 # Any of these lets a user see orders; "ship" is the custom Order.Meta permission.
@@ -92,7 +92,7 @@ class ShipUrlMixin:
     ship_url_name = None
 
     def get_ship_url(self, order):
-        if order.status == Order.PAID and self.user_has_any_permission(SHIP_ACCESS):
+        if order.status == Order.Status.PAID and self.user_has_any_permission(SHIP_ACCESS):
             return reverse(self.ship_url_name, args=[order.pk])
         return None
 
@@ -234,7 +234,7 @@ class OrderViewSet(ModelViewSet):
             "get_status_display",
             label="Status",
             sort_key="status",
-            primary=lambda order: order.status == Order.PAID,
+            primary=lambda order: order.status == Order.Status.PAID,
         ),
         BooleanColumn("needs_review", label="Needs review", sort_key="needs_review"),
     ]
@@ -291,8 +291,8 @@ def sale_state_policy():
 class SaleStateFilterSet(WagtailFilterSet):
     sale_state = django_filters.ChoiceFilter(
         label="Sale state",
-        choices=list(LABELS.items()),
-        method="filter_sale_state",
+        choices=SaleStatus.choices,
+        field_name="sale_status",  # PaintingQuerySet.with_sale_status()
         empty_label="All",
         widget=forms.RadioSelect,
     )
@@ -300,21 +300,6 @@ class SaleStateFilterSet(WagtailFilterSet):
     class Meta:
         model = PaintingPage
         fields = []
-
-    def filter_sale_state(self, queryset, name, value):
-        # The same rules as SaleState.effective_status and availability.status_of.
-        sold = Q(sale_state__status=SaleState.SOLD)
-        reserved = Q(
-            sale_state__status=SaleState.RESERVED, sale_state__reserved_until__gt=timezone.now()
-        )
-        on_offer = Q(for_sale=True, price__isnull=False)
-        conditions = {
-            SaleState.SOLD: sold,
-            SaleState.RESERVED: reserved,
-            SaleState.AVAILABLE: ~sold & ~reserved & on_offer,
-            NOT_FOR_SALE: ~sold & ~reserved & ~on_offer,
-        }
-        return queryset.filter(conditions[value])
 
 
 class SaleStateColumn(Column):
@@ -334,13 +319,13 @@ class SaleStateColumn(Column):
         except SaleState.DoesNotExist:
             state = None
         status = instance.sale_status
-        order = state.order if state and status in (SaleState.RESERVED, SaleState.SOLD) else None
+        order = state.order if state and status in (SaleStatus.RESERVED, SaleStatus.SOLD) else None
         context.update(
             status=status,
-            label=LABELS[status],
+            label=SaleStatus(status).label,
             order=order,
             order_url=order and self.order_url(order),
-            reserved_until=state.reserved_until if status == SaleState.RESERVED else None,
+            reserved_until=state.reserved_until if status == SaleStatus.RESERVED else None,
             action_url=self.action_url(instance, status),
         )
         return context
@@ -365,13 +350,13 @@ class SaleStateIndexView(generic.IndexView):
         return sale_state_policy()
 
     def get_base_queryset(self):
-        return PaintingPage.objects.select_related("sale_state__order")
+        return PaintingPage.objects.with_sale_status().select_related("sale_state__order")
 
     def get_action_url(self, painting, status):
         """Release a live reservation, or put a sold painting back on sale."""
         url_name = {
-            SaleState.RESERVED: self.release_url_name,
-            SaleState.SOLD: self.make_available_url_name,
+            SaleStatus.RESERVED: self.release_url_name,
+            SaleStatus.SOLD: self.make_available_url_name,
         }.get(status)
         if url_name and self.user_has_permission("change"):
             return reverse(url_name, args=[painting.pk])
@@ -425,7 +410,8 @@ class SaleStateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.painting = get_object_or_404(
-            PaintingPage.objects.select_related("sale_state__order"), pk=kwargs["painting_id"]
+            PaintingPage.objects.with_sale_status().select_related("sale_state__order"),
+            pk=kwargs["painting_id"],
         )
 
     def get_page_subtitle(self):
@@ -472,7 +458,7 @@ class MakeAvailableAgainView(SaleStateActionView):
 
     template_name = "shop/admin/confirm_make_available.html"
     page_title = "Make available again"
-    applies_to = SaleState.SOLD
+    applies_to = SaleStatus.SOLD
     not_applicable_message = "“{}” is not sold, so nothing was changed."
 
     def perform(self):
@@ -482,7 +468,7 @@ class MakeAvailableAgainView(SaleStateActionView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         order = context["order"]
-        context["order_refunded"] = order is not None and order.status == Order.REFUNDED
+        context["order_refunded"] = order is not None and order.status == Order.Status.REFUNDED
         return context
 
 
@@ -491,11 +477,14 @@ class ReleaseReservationView(SaleStateActionView):
 
     template_name = "shop/admin/confirm_release.html"
     page_title = "Release reservation"
-    applies_to = SaleState.RESERVED
+    applies_to = SaleStatus.RESERVED
     not_applicable_message = "“{}” is no longer reserved, so nothing was changed."
 
     def perform(self):
         order = self.painting.sale_state.order
+        if order is None:  # its order is gone (orders can't be deleted in the admin)
+            messages.warning(self.request, "This reservation has no order; it lapses by itself.")
+            return
         try:
             with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
                 order = services.cancel_checkout(order.pk, reason="Released by the artist.")
@@ -506,8 +495,15 @@ class ReleaseReservationView(SaleStateActionView):
                 "changed. Try again in a minute.",
             )
             return
-        if order.status == Order.CANCELLED:
+        if order.status == Order.Status.CANCELLED:
             messages.success(self.request, f"Order {order} released: its paintings are available.")
+        elif order.status == Order.Status.PENDING:
+            messages.warning(
+                self.request,
+                f"The buyer of order {order} has paid with a delayed method and the bank has "
+                "not answered yet, so its paintings stay with it until the bank does (at most "
+                "10 days).",
+            )
         else:
             messages.warning(
                 self.request,
@@ -627,20 +623,20 @@ class ShopSummaryPanel(Component):
         currency = ShopSettings.for_request(request).currency
         month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         sales = Order.objects.filter(
-            status__in=[Order.PAID, Order.SHIPPED],
+            status__in=[Order.Status.PAID, Order.Status.SHIPPED],
             paid_at__gte=month_start,
             currency=currency,
         ).aggregate(count=Count("pk"), total=Sum(F("subtotal") + F("shipping_amount")))
         index_url = reverse(OrderViewSet.name + ":index")
         live_reservations = SaleState.objects.filter(
-            status=SaleState.RESERVED, reserved_until__gt=timezone.now()
+            status=SaleStatus.RESERVED, reserved_until__gt=timezone.now()
         )
         return {
             "reserved": live_reservations.count(),
             "reserved_url": reverse(SaleStateViewSet.name + ":index") + "?sale_state=reserved",
             "request": request,
-            "to_ship": Order.objects.filter(status=Order.PAID).count(),
-            "to_ship_url": f"{index_url}?status={Order.PAID}",
+            "to_ship": Order.objects.filter(status=Order.Status.PAID).count(),
+            "to_ship_url": f"{index_url}?status={Order.Status.PAID}",
             "to_review": Order.objects.filter(needs_review=True).count(),
             "to_review_url": f"{index_url}?needs_review=true",
             "month_start": month_start,

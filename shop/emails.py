@@ -7,7 +7,7 @@ mail server: each message is claimed with one conditional UPDATE
 (`x_sent_at = now WHERE x_sent_at IS NULL`), and only the worker whose UPDATE
 changed the row sends it, so two workers racing each other never send two
 copies. A failed send gives the claim back and records the error, for a
-later retry and for the artist to see (`Order.unsent_emails`).
+later retry and for the artist to see (`unsent_emails`).
 
 The price of "never two copies": a process killed between the claim and the
 mail server's answer leaves that message marked as sent.
@@ -26,7 +26,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from wagtail.models import Site
 
+from gallery.models import GallerySettings
+
 from .models import Order, SaleState, ShopSettings
+from .sale_status import SaleStatus
 
 logger = logging.getLogger(__name__)
 
@@ -44,22 +47,45 @@ RETRY_FOR = timedelta(days=3)
 @dataclass(frozen=True)
 class Message:
     name: str
+    label: str  # as the artist reads it among an order's unsent e-mails
     sent_field: str
     due: Q  # when this order should have had the message
     # The moment the message became due: retries stop RETRY_FOR after it.
     since_field: str
 
 
-PAID = Q(status__in=[Order.PAID, Order.SHIPPED])
+PAID = Q(status__in=[Order.Status.PAID, Order.Status.SHIPPED])
 HAS_EMAIL = ~Q(email="")
 
-# What is due when; the same rules as Order.unsent_emails (a test holds them equal).
-CONFIRMATION = Message("confirmation", "confirmation_sent_at", PAID & HAS_EMAIL, "paid_at")
-ARTIST_NOTICE = Message("artist notice", "artist_notice_sent_at", PAID, "paid_at")
+# What is due when: what is sent, retried, and shown to the artist as unsent.
+CONFIRMATION = Message(
+    "confirmation",
+    "order confirmation to the buyer",
+    "confirmation_sent_at",
+    PAID & HAS_EMAIL,
+    "paid_at",
+)
+ARTIST_NOTICE = Message(
+    "artist notice", "new-order notice to the artist", "artist_notice_sent_at", PAID, "paid_at"
+)
 SHIPPING_NOTICE = Message(
-    "shipping notice", "shipping_notice_sent_at", Q(status=Order.SHIPPED) & HAS_EMAIL, "shipped_at"
+    "shipping notice",
+    "shipping notice to the buyer",
+    "shipping_notice_sent_at",
+    Q(status=Order.Status.SHIPPED) & HAS_EMAIL,
+    "shipped_at",
 )
 DUE = [CONFIRMATION, ARTIST_NOTICE, SHIPPING_NOTICE]
+
+
+def unsent_emails(order):
+    """The order's e-mails that are due and have not gone out (yet), for the artist."""
+    this_order = Order.objects.filter(pk=order.pk)
+    return [
+        message.label
+        for message in DUE
+        if this_order.filter(message.due, **{f"{message.sent_field}__isnull": True}).exists()
+    ]
 
 
 class NoRecipient(Exception):
@@ -76,8 +102,6 @@ def render_text(template_name, context):
 
 
 def _site_settings():
-    from gallery.models import GallerySettings
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return ShopSettings(), GallerySettings()
@@ -89,7 +113,7 @@ def _context(order):
     lines = list(order.lines.all())
     ours = set(
         SaleState.objects.filter(
-            order=order, status=SaleState.SOLD, painting_id__in=[li.painting_id for li in lines]
+            order=order, status=SaleStatus.SOLD, painting_id__in=[li.painting_id for li in lines]
         ).values_list("painting_id", flat=True)
     )
     # A painting that went to someone else while this buyer was paying: the
@@ -189,10 +213,13 @@ def send_message(order_id, message):
         order = Order.objects.get(pk=order_id)
         template, subject, to, context = _build(message, order)
         _send(template, subject, to, context)
-    except Exception as error:
+    except BaseException as error:
         # The order is safe either way; the retry command and the admin see it.
+        # (BaseException: a worker stopped by its timeout gives the claim back too.)
         logger.exception("Could not send the %s of order %s", message.name, order_id)
         _give_back(order_id, message, claimed_at, error)
+        if not isinstance(error, Exception):
+            raise
         return False
     Order.objects.filter(pk=order_id).update(email_failures=0)
     return True

@@ -17,6 +17,8 @@ from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .sale_status import STORED_STATUSES, SaleStatus, state_status
+
 CURRENCY_CHOICES = [
     ("EUR", "Euro (€)"),
     ("GBP", "Pound sterling (£)"),
@@ -149,15 +151,14 @@ class ShippingRate(models.Model):
 class SaleState(models.Model):
     """available → reserved (by an order, until a time) → sold (to an order)."""
 
-    AVAILABLE = "available"
-    RESERVED = "reserved"
-    SOLD = "sold"
-    STATUS_CHOICES = [(AVAILABLE, "Available"), (RESERVED, "Reserved"), (SOLD, "Sold")]
-
     painting = models.OneToOneField(
         "gallery.PaintingPage", on_delete=models.CASCADE, related_name="sale_state"
     )
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=AVAILABLE)
+    status = models.CharField(
+        max_length=10,
+        choices=[(status.value, status.label) for status in STORED_STATUSES],
+        default=SaleStatus.AVAILABLE,
+    )
     order = models.ForeignKey(
         "shop.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -172,13 +173,8 @@ class SaleState(models.Model):
 
     @property
     def effective_status(self):
-        # A reservation whose time has passed counts as available, so a lost
-        # webhook can never lock a painting for good.
-        if self.status == self.RESERVED and (
-            self.reserved_until is None or self.reserved_until <= timezone.now()
-        ):
-            return self.AVAILABLE
-        return self.status
+        """The status now: a reservation whose time has passed counts as available."""
+        return state_status(self.status, self.reserved_until, timezone.now())
 
 
 def postal_address_lines(holder, country_label):
@@ -200,23 +196,18 @@ def new_order_number():
 
 
 class Order(models.Model):
-    PENDING = "pending"
-    PAID = "paid"
-    SHIPPED = "shipped"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
-    STATUS_CHOICES = [
-        (PENDING, "Pending payment"),
-        (PAID, "Paid"),
-        (SHIPPED, "Shipped"),
-        (EXPIRED, "Expired"),
-        (CANCELLED, "Cancelled"),
-        (REFUNDED, "Refunded"),
-    ]
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending payment"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
 
     number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     needs_review = models.BooleanField(default=False, db_index=True)
     review_reason = models.TextField(blank=True)
 
@@ -257,6 +248,9 @@ class Order(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     reserved_until = models.DateTimeField(null=True, blank=True)
+    # The buyer completed Checkout with a delayed method (e.g. SEPA debit): the
+    # paintings are held for the bank from then on, once, never extended.
+    awaiting_bank_since = models.DateTimeField(null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -286,22 +280,6 @@ class Order(models.Model):
     @property
     def address_lines(self):
         return postal_address_lines(self, country_label(self.country))
-
-    @property
-    def unsent_emails(self):
-        """The order e-mails that should have gone out and have not (yet), for the artist.
-
-        The same rules as shop.emails.DUE, which decides what is sent and retried.
-        """
-        paid = self.status in (self.PAID, self.SHIPPED)
-        unsent = []
-        if paid and self.email and not self.confirmation_sent_at:
-            unsent.append("order confirmation to the buyer")
-        if paid and not self.artist_notice_sent_at:
-            unsent.append("new-order notice to the artist")
-        if self.status == self.SHIPPED and self.email and not self.shipping_notice_sent_at:
-            unsent.append("shipping notice to the buyer")
-        return unsent
 
 
 class OrderLine(models.Model):

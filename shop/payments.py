@@ -15,8 +15,9 @@ import stripe
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 
-from gallery.models import SHARE_IMAGE
+from gallery.images import SHARE_IMAGE
 
 from .models import ShippingRate
 from .tokens import order_token
@@ -74,6 +75,17 @@ def client():
 def to_minor(amount):
     """Decimal in the currency's main unit → integer minor units (all shop currencies use 2)."""
     return int((Decimal(amount) * 100).quantize(Decimal("1")))
+
+
+def account_params(user):
+    """What the buyer's account adds to a Checkout Session ({} for none).
+
+    The shop knows no accounts: SHOP_CHECKOUT_PARAMS names a function of the
+    user (as allauth's ACCOUNT_ADAPTER names a class), which prefills Stripe's
+    page with the buyer's saved address.
+    """
+    path = settings.SHOP_CHECKOUT_PARAMS
+    return import_string(path)(user) if path else {}
 
 
 def offered_shipping_rates():

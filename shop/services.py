@@ -24,8 +24,9 @@ from django.utils import timezone
 from gallery.models import PaintingPage
 
 from . import payments
-from .availability import LABELS, status_of
+from .emails import send_order_emails, send_shipping_notice
 from .models import Order, OrderLine, SaleState
+from .sale_status import SaleStatus, sale_status_of
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,21 @@ ASYNC_PAYMENT_HOLD = timedelta(days=10)
 # its last second is never beaten by another buyer while the event travels.
 RESERVATION_GRACE = timedelta(minutes=5)
 STRIPE_REQUEST_SLACK = timedelta(minutes=1)
+# Stripe wants expires_at under 24 hours after it creates the session.
+LONGEST_SESSION = timedelta(hours=24) - 2 * STRIPE_REQUEST_SLACK
 
 
 # Stripe's payment_status values that mean the money is there.
 PAID_STATUSES = ("paid", "no_payment_required")
+
+
+# Why a painting can't be bought, as the buyer is told.
+REFUSALS = {
+    SaleStatus.SOLD: "sold",
+    SaleStatus.RESERVED: "reserved in another checkout",
+    SaleStatus.NOT_FOR_SALE: "not for sale",
+    SaleStatus.UNPUBLISHED: "no longer on show",
+}
 
 
 class CheckoutError(Exception):
@@ -50,19 +62,23 @@ class CheckoutError(Exception):
 class CartLine:
     painting_id: int
     painting: PaintingPage | None
-    status: str  # 'available', 'reserved', 'sold', 'not_for_sale' or 'unpublished'
+    status: SaleStatus
     # Reserved by this buyer's own unfinished checkout (they came back from Stripe).
     reserved_for_buyer: bool = False
+    # Paid for by this buyer with a delayed method: the bank has yet to confirm.
+    awaiting_bank: bool = False
 
     @property
     def can_buy(self):
-        return self.status == SaleState.AVAILABLE or self.reserved_for_buyer
+        return self.status == SaleStatus.AVAILABLE or self.reserved_for_buyer
 
     @property
     def label(self):
         if self.reserved_for_buyer:
             return "Reserved for you while you pay"
-        return LABELS.get(self.status, "No longer on show")
+        if self.awaiting_bank:
+            return "Yours once your bank confirms the payment"
+        return self.status.label
 
 
 def cart_lines(painting_ids, buyers_orders=()):
@@ -71,18 +87,26 @@ def cart_lines(painting_ids, buyers_orders=()):
     buyers_orders: the pending orders of this buyer, whose reservations a new
     checkout takes over (see pending_orders_of).
     """
-    pages = PaintingPage.with_card_data(PaintingPage.objects.visible().filter(pk__in=painting_ids))
+    pages = PaintingPage.objects.visible().filter(pk__in=painting_ids).with_card_data()
     by_id = {page.pk: page for page in pages}
-    own = {order.pk for order in buyers_orders}
+    own = {order.pk: order for order in buyers_orders}
     lines = []
     for pk in painting_ids:
         page = by_id.get(pk)
         if page is None:
-            lines.append(CartLine(pk, None, "unpublished"))
+            lines.append(CartLine(pk, None, SaleStatus.UNPUBLISHED))
             continue
-        status = status_of(page)
-        ours = status == SaleState.RESERVED and page.sale_state.order_id in own
-        lines.append(CartLine(pk, page, status, reserved_for_buyer=ours))
+        status = SaleStatus(page.sale_status)
+        order = own.get(page.sale_state.order_id) if status == SaleStatus.RESERVED else None
+        lines.append(
+            CartLine(
+                pk,
+                page,
+                status,
+                reserved_for_buyer=bool(order and not order.awaiting_bank_since),
+                awaiting_bank=bool(order and order.awaiting_bank_since),
+            )
+        )
     return lines
 
 
@@ -114,12 +138,11 @@ def reserve_for_checkout(
         states = lock_sale_states(pages)
         for state in states:
             page = pages[state.painting_id]
-            if not page.for_sale or page.price is None:
-                unavailable.append(f"“{page.title}” (not for sale)")
-            elif state.effective_status == SaleState.SOLD:
-                unavailable.append(f"“{page.title}” (sold)")
-            elif state.effective_status == SaleState.RESERVED:
-                unavailable.append(f"“{page.title}” (reserved in another checkout)")
+            status = sale_status_of(
+                visible=True, for_sale=page.for_sale, price=page.price, state=state, now=now
+            )
+            if status != SaleStatus.AVAILABLE:
+                unavailable.append(f"“{page.title}” ({REFUSALS[status]})")
         if unavailable:
             raise CheckoutError(
                 "Sorry, these can't be bought right now: " + ", ".join(unavailable) + "."
@@ -127,7 +150,8 @@ def reserve_for_checkout(
 
         # Stripe wants expires_at at least 30 minutes after it receives the
         # request: a minute of slack covers the trip.
-        session_ends = now + timedelta(minutes=reservation_minutes) + STRIPE_REQUEST_SLACK
+        minutes = min(timedelta(minutes=reservation_minutes), LONGEST_SESSION)
+        session_ends = now + minutes + STRIPE_REQUEST_SLACK
         order = Order.objects.create(
             user=user if user and user.is_authenticated else None,
             session_key=session_key or "",
@@ -140,7 +164,7 @@ def reserve_for_checkout(
             page = pages[state.painting_id]
             OrderLine.objects.create(order=order, painting=page, title=page.title, price=page.price)
             subtotal += page.price
-            state.status = SaleState.RESERVED
+            state.status = SaleStatus.RESERVED
             state.order = order
             state.reserved_until = order.reserved_until
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
@@ -151,8 +175,14 @@ def reserve_for_checkout(
 
 
 def attach_checkout_session(order, session_id):
-    Order.objects.filter(pk=order.pk).update(stripe_session_id=session_id)
-    order.stripe_session_id = session_id
+    """Gives the still pending order its Checkout Session; False if it ended meanwhile
+    (another window of the same buyer took its paintings over)."""
+    attached = Order.objects.filter(
+        pk=order.pk, status=Order.Status.PENDING, stripe_session_id__isnull=True
+    ).update(stripe_session_id=session_id)
+    if attached:
+        order.stripe_session_id = session_id
+    return bool(attached)
 
 
 def _painting_ids(order):
@@ -161,22 +191,29 @@ def _painting_ids(order):
 
 def _release_states(order):
     for state in lock_sale_states(_painting_ids(order)):
-        if state.status == SaleState.RESERVED and state.order_id == order.pk:
-            state.status = SaleState.AVAILABLE
+        if state.status == SaleStatus.RESERVED and state.order_id == order.pk:
+            state.status = SaleStatus.AVAILABLE
             state.order = None
             state.reserved_until = None
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
 
 
-def release_order(order_id, *, status=Order.EXPIRED, reason=""):
+ANY_SESSION = object()
+
+
+def release_order(order_id, *, status=Order.Status.EXPIRED, reason="", session_id=ANY_SESSION):
     """A pending order ends unpaid: its paintings become available again.
 
     Does nothing to an order that is already paid (events arrive out of order).
+    session_id: release only if the order still has this Checkout Session (None:
+    none yet); returns None, changing nothing, if one was attached meanwhile.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != Order.PENDING:
+        if order.status != Order.Status.PENDING:
             return order
+        if session_id is not ANY_SESSION and order.stripe_session_id != session_id:
+            return None
         _release_states(order)
         order.status = status
         order.closed_at = timezone.now()
@@ -231,12 +268,15 @@ def hold_for_async_payment(order_id, details):
     """The session completed but the bank has not confirmed yet: keep the paintings."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != Order.PENDING:
+        if order.status != Order.Status.PENDING:
             return order
         record_buyer_details(order, details)
-        order.reserved_until = timezone.now() + ASYNC_PAYMENT_HOLD
+        # Held once, from the first word of it: a repeated event, a visit to the
+        # success page or a cancel attempt never makes the hold longer.
+        order.awaiting_bank_since = order.awaiting_bank_since or timezone.now()
+        order.reserved_until = order.awaiting_bank_since + ASYNC_PAYMENT_HOLD
         for state in lock_sale_states(_painting_ids(order)):
-            if state.order_id == order.pk and state.status == SaleState.RESERVED:
+            if state.order_id == order.pk and state.status == SaleStatus.RESERVED:
                 state.reserved_until = order.reserved_until
                 state.save(update_fields=["reserved_until", "updated_at"])
         order.save()
@@ -261,11 +301,9 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
     sold twice: the order is flagged for the artist to refund or resolve.
     Returns (order, newly_paid).
     """
-    from .emails import send_order_emails
-
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status in (Order.PAID, Order.SHIPPED, Order.REFUNDED):
+        if order.status in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.REFUNDED):
             return order, False
         was = order.status
         record_buyer_details(order, details)
@@ -282,14 +320,14 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
                 f"Stripe charged {amount_total_minor} minor units; the order total is {expected}.",
             )
         _check_shipping(order)
-        if was != Order.PENDING:
+        if was != Order.Status.PENDING:
             _flag(order, f"Payment arrived after the order was {was}.")
 
         for state in lock_sale_states(_painting_ids(order)):
-            ours = state.order_id == order.pk and state.status == SaleState.RESERVED
-            free = state.effective_status == SaleState.AVAILABLE
+            ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
+            free = state.effective_status == SaleStatus.AVAILABLE
             if ours or free:
-                state.status = SaleState.SOLD
+                state.status = SaleStatus.SOLD
                 state.order = order
                 state.reserved_until = None
                 state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
@@ -297,7 +335,7 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
                 title = order.lines.get(painting_id=state.painting_id).title
                 _flag(order, f"“{title}” went to order {state.order} before this payment: refund.")
 
-        order.status = Order.PAID
+        order.status = Order.Status.PAID
         order.paid_at = timezone.now()
         order.closed_at = None
         order.save()
@@ -317,22 +355,20 @@ def mark_refunded(order_id):
     """Stripe refunded the charge. The paintings stay sold until the artist says otherwise."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status not in (Order.PAID, Order.SHIPPED):
+        if order.status not in (Order.Status.PAID, Order.Status.SHIPPED):
             return order
-        order.status = Order.REFUNDED
+        order.status = Order.Status.REFUNDED
         order.closed_at = timezone.now()
         order.save(update_fields=["status", "closed_at"])
     return order
 
 
 def mark_shipped(order_id, *, carrier, tracking_number):
-    from .emails import send_shipping_notice
-
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != Order.PAID:
+        if order.status != Order.Status.PAID:
             raise CheckoutError(f"Only a paid order can be shipped; {order} is {order.status}.")
-        order.status = Order.SHIPPED
+        order.status = Order.Status.SHIPPED
         order.carrier = carrier
         order.tracking_number = tracking_number
         order.shipped_at = timezone.now()
@@ -345,9 +381,9 @@ def make_available_again(painting_id):
     """The artist's explicit decision (e.g. after a refund) to sell a sold painting again."""
     with transaction.atomic():
         (state,) = lock_sale_states([painting_id])
-        if state.status != SaleState.SOLD:
+        if state.status != SaleStatus.SOLD:
             return state
-        state.status = SaleState.AVAILABLE
+        state.status = SaleStatus.AVAILABLE
         state.order = None
         state.reserved_until = None
         state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
@@ -370,26 +406,45 @@ def apply_completed_session(order, session):
     return hold_for_async_payment(order.pk, details)
 
 
-def cancel_checkout(order_id, *, status=Order.CANCELLED, reason=""):
+def cancel_checkout(order_id, *, status=Order.Status.CANCELLED, reason=""):
     """Ends a pending order whose buyer went away: Stripe first, then the paintings.
 
     The Checkout Session is expired before anything is released, so the buyer
     can no longer pay for paintings someone else may take. A session Stripe
-    reports complete was paid meanwhile (another tab): it is fulfilled instead.
+    reports complete was paid meanwhile (another tab) and is fulfilled; one
+    whose bank has not answered keeps its paintings while the hold lasts.
     Raises payments.PaymentError when Stripe can't be reached; nothing changes
     then, and the reservation still lapses at its time.
     """
-    order = Order.objects.get(pk=order_id)
-    if order.status != Order.PENDING:
-        return order
-    if order.stripe_session_id:
-        try:
-            payments.expire_session(order.stripe_session_id)
-        except payments.SessionNotOpen:
-            session = payments.retrieve_session(order.stripe_session_id)
-            if session.get("status") == "complete":
-                return apply_completed_session(order, session)
-    return release_order(order.pk, status=status, reason=reason)
+    for _ in range(3):
+        order = Order.objects.get(pk=order_id)
+        if order.status != Order.Status.PENDING:
+            return order
+        session_id = order.stripe_session_id
+        if session_id:
+            session = _expire_or_fetch(session_id)
+            if session is not None and session.get("status") == "complete":
+                held = apply_completed_session(order, session)
+                if held.status != Order.Status.PENDING or held.reserved_until > timezone.now():
+                    return held
+                reason = "The bank had not confirmed the payment when the hold ended."
+        released = release_order(order.pk, status=status, reason=reason, session_id=session_id)
+        if released is not None:
+            return released
+        # A session was attached while we were at Stripe: expire that one too.
+    raise payments.PaymentError("The checkout kept changing while it was being cancelled.")
+
+
+def _expire_or_fetch(session_id):
+    """Expires an open session; returns the session if Stripe says it can't be
+    (complete, or already expired), or None if Stripe does not know it."""
+    try:
+        payments.expire_session(session_id)
+        return None
+    except payments.SessionNotOpen as error:
+        if error.http_status == 404:
+            return None  # another Stripe account or mode: nothing there to pay
+        return payments.retrieve_session(session_id)
 
 
 def abandon_checkout(order_id, *, session_id=None, reason):
@@ -400,7 +455,7 @@ def abandon_checkout(order_id, *, session_id=None, reason):
             payments.expire_session(session_id)
         except payments.PaymentError as error:
             logger.warning("Could not expire %s of a failed checkout: %r", session_id, error)
-    return release_order(order_id, status=Order.CANCELLED, reason=reason)
+    return release_order(order_id, status=Order.Status.CANCELLED, reason=reason)
 
 
 def pending_orders_of(order_numbers, user=None):
@@ -408,7 +463,9 @@ def pending_orders_of(order_numbers, user=None):
     owned = Q(number__in=list(order_numbers))
     if user is not None and user.is_authenticated:
         owned |= Q(user=user)
-    return Order.objects.filter(owned, status=Order.PENDING, reserved_until__gt=timezone.now())
+    return Order.objects.filter(
+        owned, status=Order.Status.PENDING, reserved_until__gt=timezone.now()
+    )
 
 
 def offer_shipping(order, rates):

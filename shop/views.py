@@ -10,16 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 
-from accounts.stripe_customer import checkout_params_for
 from gallery.models import PaintingPage
-from pgp_site.client_ip import client_ip
 
-from . import payments, services
-from .availability import LABELS
+from . import limits, payments, services
 from .cart import Cart
 from .models import Order, ShopSettings
+from .sale_status import SaleStatus
 from .tokens import order_number_from, order_token
 
 logger = logging.getLogger(__name__)
@@ -37,15 +34,14 @@ def _back_to(request, fallback):
 
 @require_POST
 def cart_add(request, page_id):
-    paintings = PaintingPage.objects.visible().select_related("sale_state")
-    painting = paintings.filter(pk=page_id).first()
+    painting = PaintingPage.objects.visible().with_sale_status().filter(pk=page_id).first()
     if painting is None:
         raise Http404("No such painting.")
     cart = Cart(request)
-    status = painting.sale_status
-    if status != "available":
+    status = SaleStatus(painting.sale_status)
+    if status != SaleStatus.AVAILABLE:
         messages.error(
-            request, f"“{painting.title}” can't be added to the cart: {LABELS[status].lower()}."
+            request, f"“{painting.title}” can't be added to the cart: {status.label.lower()}."
         )
     elif not cart.add(painting.pk):
         messages.info(request, f"“{painting.title}” is already in your cart — it's one of a kind.")
@@ -104,65 +100,64 @@ def owns(request, order):
     return order.number in _orders_of_this_browser(request)
 
 
-def _checkout_rate(group, request):
-    rate = settings.SHOP_CHECKOUT_RATE
-    return None if rate == "0" else rate
-
-
-def _too_many_checkouts(request):
-    """Counts this checkout per client address and per account, in the shared cache."""
-    counters = {"shop.checkout.address": lambda group, request: client_ip(request)}
-    if request.user.is_authenticated:
-        counters["shop.checkout.account"] = "user"
-    limited = [
-        is_ratelimited(request, group=group, key=key, rate=_checkout_rate, increment=True)
-        for group, key in counters.items()
-    ]
-    return any(limited)
-
-
-def _release_earlier_checkouts(request):
-    """Back from Stripe without its cancel link: this buyer's earlier checkout
-    still holds the paintings. It ends (its Stripe session expired) before a new
-    one starts, so nobody is locked out of their own painting."""
-    for order in _buyers_pending_orders(request)[:5]:
+def _release_earlier_checkouts(request, painting_ids):
+    """Back from Stripe without its cancel link: this buyer's earlier checkout of
+    these paintings still holds them. It ends (its Stripe session expired)
+    before the new one starts, so nobody is locked out of their own painting;
+    a checkout of other paintings, in another window, is left alone."""
+    earlier = _buyers_pending_orders(request).filter(lines__painting_id__in=painting_ids)
+    for order in earlier.distinct()[:5]:
         services.cancel_checkout(order.pk, reason="The buyer started a new checkout.")
 
 
+def _refused(request, message):
+    messages.error(request, message)
+    return redirect("shop:cart")
+
+
 def _payment_provider_unreachable(request):
-    messages.error(
+    return _refused(
         request,
         "We couldn't reach our payment provider, so nothing was charged and your cart is "
         "as it was. Please try again in a few minutes.",
     )
-    return redirect("shop:cart")
 
 
 @require_POST
 def checkout(request):
-    if _too_many_checkouts(request):
-        messages.error(
+    if limits.too_many_checkouts(request):
+        return _refused(
             request,
             "You have started many checkouts in a short time, so we paused checkout for "
             "your connection. Please try again later, or write to us through the contact page.",
         )
-        return redirect("shop:cart")
     cart = Cart(request)
     # Only what the cart page showed as buyable; the rest was marked "not included".
     chosen = [pk for pk in cart.ids if str(pk) in request.POST.getlist("painting")]
     if cart.ids and not chosen:
-        messages.error(request, "None of the paintings in your cart can be bought right now.")
-        return redirect("shop:cart")
+        return _refused(request, "None of the paintings in your cart can be bought right now.")
+    if limits.too_many_paintings(chosen):
+        return _refused(
+            request,
+            f"One checkout takes at most {settings.SHOP_MAX_PAINTINGS_PER_CHECKOUT} paintings: "
+            "please remove some, or write to us through the contact page to buy more at once.",
+        )
     shop_settings = ShopSettings.for_request(request)
     if not request.session.session_key:
         request.session.save()
     user = request.user if request.user.is_authenticated else None
     with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
         try:
-            _release_earlier_checkouts(request)
+            _release_earlier_checkouts(request, chosen)
         except payments.PaymentError as error:
             logger.warning("Could not end the earlier checkout: %r", error)
             return _payment_provider_unreachable(request)
+        if limits.too_many_open_checkouts(request):
+            return _refused(
+                request,
+                "Paintings are already reserved in other checkouts from your connection. "
+                "Finish or cancel one of them first, or wait until they lapse.",
+            )
         try:
             order = services.reserve_for_checkout(
                 chosen,
@@ -173,17 +168,17 @@ def checkout(request):
                 email=user.email if user else "",
             )
         except services.CheckoutError as error:
-            messages.error(request, str(error))
-            return redirect("shop:cart")
+            return _refused(request, str(error))
         _remember_order(request, order)
+        limits.remember_open_checkout(request, order)
         session = None
         try:
             rates = payments.offered_shipping_rates()
             services.offer_shipping(order, rates)
             session = payments.create_checkout_session(
-                request, order, shop_settings, rates, checkout_params_for(request.user)
+                request, order, shop_settings, rates, payments.account_params(request.user)
             )
-            services.attach_checkout_session(order, session["id"])
+            attached = services.attach_checkout_session(order, session["id"])
         except payments.PaymentError as error:
             logger.warning("Checkout session for %s failed: %r", order, error)
             services.abandon_checkout(order.pk, reason=f"Stripe refused the session: {error}")
@@ -194,6 +189,10 @@ def checkout(request):
                 order.pk, session_id=session and session["id"], reason="Checkout failed."
             )
             raise
+        if not attached:
+            # Another window of this buyer took the paintings over meanwhile.
+            services.abandon_checkout(order.pk, session_id=session["id"], reason="Replaced.")
+            return _refused(request, "This checkout was replaced by one started in another window.")
     return HttpResponseRedirect(session["url"], status=303)
 
 
@@ -220,7 +219,7 @@ def _order_for_return(request):
 @require_GET
 def checkout_success(request):
     order = _order_for_return(request)
-    if order.status == Order.PENDING:
+    if order.status == Order.Status.PENDING:
         # The webhook may not have arrived yet: ask Stripe, and fulfil the
         # same way the webhook would (it is idempotent).
         try:
@@ -232,7 +231,7 @@ def checkout_success(request):
             if session.get("status") == "complete":
                 services.apply_completed_session(order, session)
         order.refresh_from_db()
-    if order.status in (Order.PAID, Order.SHIPPED):
+    if order.status in (Order.Status.PAID, Order.Status.SHIPPED):
         cart = Cart(request)
         for painting_id in order.lines.values_list("painting_id", flat=True):
             cart.remove(painting_id)
@@ -247,7 +246,7 @@ def checkout_success(request):
 def checkout_cancel(request):
     """Stripe's "back to the shop" link: the checkout ends and the paintings are free again."""
     order = _order_for_return(request)
-    if order.status == Order.PENDING:
+    if order.status == Order.Status.PENDING:
         try:
             with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
                 order = services.cancel_checkout(order.pk, reason="Cancelled by the buyer.")
@@ -259,9 +258,9 @@ def checkout_cancel(request):
                 "paintings stay reserved for you until it lapses. Nothing was charged.",
             )
             return redirect("shop:cart")
-        if order.status == Order.CANCELLED:
+        if order.status == Order.Status.CANCELLED:
             messages.info(request, "Checkout cancelled. Your paintings are still in your cart.")
-    if order.status in (Order.PENDING, Order.PAID, Order.SHIPPED):
+    if order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED):
         # Paid meanwhile (another tab), or waiting for the bank: show the order.
         return redirect(_success_url(order))
     return redirect("shop:cart")

@@ -44,10 +44,10 @@ def handle_session_event(event_type, session):
         services.apply_completed_session(order, {**session, "payment_status": "paid"})
     elif event_type == "checkout.session.async_payment_failed":
         services.release_order(
-            order.pk, status=Order.CANCELLED, reason="The delayed payment failed."
+            order.pk, status=Order.Status.CANCELLED, reason="The delayed payment failed."
         )
     elif event_type == "checkout.session.expired":
-        services.release_order(order.pk, status=Order.EXPIRED)
+        services.release_order(order.pk, status=Order.Status.EXPIRED)
     return order
 
 

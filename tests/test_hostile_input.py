@@ -95,7 +95,7 @@ def site():
     article = journal.add_child(
         instance=ArticlePage(title="Studio notes", slug="notes", date=datetime.date(2026, 1, 5))
     )
-    article.tags.add(Tag.objects.create(name="Sea", slug="sea"))
+    article.tags.add(Tag.objects.get_or_create(slug="sea", defaults={"name": "Sea"})[0])
     article.save()
     home.add_child(instance=StandardPage(title="About", slug="about"))
     contact = ContactPage(title="Commissions", slug="contact", to_address="a@example.com")
@@ -192,3 +192,10 @@ def test_a_journal_tag_that_is_not_a_slug_is_ignored(site, client):
         assert response.status_code == 200
         assert "/journal/notes/" in response.content.decode()
     assert client.get("/journal/", {"tag": "unknown"}).context["articles"].paginator.count == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/cart/", "/accounts/login/"])
+def test_a_nul_byte_in_the_session_cookie_answers_a_plain_bad_request(site, client, path):
+    # The session store would look it up; PostgreSQL refuses NUL in a string.
+    response = client.get(path, HTTP_COOKIE="sessionid=abcdefgh\x00ijklmnop")
+    assert response.status_code == 400

@@ -147,6 +147,36 @@ def test_the_account_locks_whatever_addresses_the_guesses_come_from(client):
 
 
 @pytest.mark.django_db
+def test_a_password_reset_by_mail_lifts_the_lockout(client, mailoutbox):
+    """A stranger's guesses can lock the artist out; the reset link in her mailbox lets her in."""
+    make_admin()
+    EmailAddress.objects.create(
+        user=get_user_model().objects.get(username="admin"),
+        email="artist@example.com",
+        primary=True,
+        verified=True,
+    )
+    for attempt in range(LIMIT):
+        admin_login(client, "admin", f"guess-{attempt}", REMOTE_ADDR=f"198.51.100.{attempt}")
+
+    reset(client, "artist@example.com", REMOTE_ADDR="203.0.113.5")
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body)[
+        1
+    ]
+    form_page = client.get(link, follow=True, REMOTE_ADDR="203.0.113.5")
+    new_password = "a-new-easel-by-the-door-8"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": new_password, "password2": new_password},
+        REMOTE_ADDR="203.0.113.5",
+    )
+    client.logout()
+
+    admin_login(client, "admin", new_password, REMOTE_ADDR="203.0.113.5")
+    assert signed_in(client)
+
+
+@pytest.mark.django_db
 def test_the_admin_login_with_a_customers_address_counts_against_that_customer(client):
     make_customer("alice@example.com")
     for attempt in range(LIMIT):

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from shop.models import Order
-from shop.stripe_standin import StripeStandin
 from shop.tests.factories import build_shop
+from stripe_standin import StripeStandin
 
 from .conftest import PASSWORD, link_in_last_mail
 
@@ -67,7 +67,7 @@ def test_sign_up_verify_buy_and_find_the_order(page, live_server, live_standin):
 
     page.get_by_role("heading", name="Thank you for your order").wait_for()
     order = Order.objects.get(user__email="collector@example.com")
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
 
     page.goto(f"{live_server.url}/account/orders/")
     row = page.get_by_role("row", name=re.compile(order.number))

@@ -17,7 +17,7 @@ from .conftest import PASSWORD, link_in_last_mail, make_user
 pytestmark = pytest.mark.django_db
 
 
-def make_order(user=None, email="", title="Harbour at dusk", status=Order.PAID, **fields):
+def make_order(user=None, email="", title="Harbour at dusk", status=Order.Status.PAID, **fields):
     order = Order.objects.create(
         user=user,
         email=email or (user.email if user else ""),

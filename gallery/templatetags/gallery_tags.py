@@ -8,16 +8,18 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from gallery.models import PAINTING_IMAGE, SHARE_IMAGE, GallerySettings, rendition_specs
+from gallery.images import PAINTING_IMAGE, SHARE_IMAGE, rendition_specs
+from gallery.models import GallerySettings
 from shop.models import ShopSettings
+from shop.sale_status import SaleStatus
 
 register = template.Library()
 
 # Schema.org availability for each sale status; statuses not listed get no offer.
 OFFER_AVAILABILITY = {
-    "available": "https://schema.org/InStock",
-    "reserved": "https://schema.org/LimitedAvailability",
-    "sold": "https://schema.org/SoldOut",
+    SaleStatus.AVAILABLE: "https://schema.org/InStock",
+    SaleStatus.RESERVED: "https://schema.org/LimitedAvailability",
+    SaleStatus.SOLD: "https://schema.org/SoldOut",
 }
 
 # JSON is safe inside <script> once these cannot close the element or open a comment.

@@ -13,6 +13,7 @@ from django.views.defaults import server_error
 from gallery.demo import ARTIST_NAME, build_demo_site, delete_demo_site
 from gallery.models import CollectionPage, PaintingPage
 from shop.models import SaleState
+from shop.sale_status import SaleStatus
 from tests.wagtail_tree import ensure_wagtail_tree
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_only_the_first_image_is_loaded_eagerly_with_high_priority(client, demo)
 def test_painting_cards_show_size_price_and_sale_status(client, demo):
     collection = demo.collections[0]
     sold, available = collection.get_children().specific()[:2]
-    SaleState.objects.update_or_create(painting=sold, defaults={"status": SaleState.SOLD})
+    SaleState.objects.update_or_create(painting=sold, defaults={"status": SaleStatus.SOLD})
 
     html = client.get(collection.url).content.decode()
 
@@ -207,8 +208,8 @@ def test_painting_page_describes_the_work_in_json_ld(client, demo, settings):
 @pytest.mark.parametrize(
     ("status", "availability"),
     [
-        (SaleState.SOLD, "https://schema.org/SoldOut"),
-        (SaleState.RESERVED, "https://schema.org/LimitedAvailability"),
+        (SaleStatus.SOLD, "https://schema.org/SoldOut"),
+        (SaleStatus.RESERVED, "https://schema.org/LimitedAvailability"),
     ],
 )
 def test_json_ld_offer_follows_the_sale_state(client, demo, status, availability):

@@ -21,6 +21,7 @@ from gallery.models import (
     PaintingPage,
 )
 from shop.models import SaleState
+from shop.sale_status import SaleStatus
 from shop.tests.factories import make_image
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def add_paintings(home, collection, count, start=0):
             )
         )
         if index % 3 == 0:
-            SaleState.objects.create(painting=painting, status=SaleState.SOLD)
+            SaleState.objects.create(painting=painting, status=SaleStatus.SOLD)
         if index < 6:
             HomePageFeaturedPainting.objects.create(page=home, painting=painting, sort_order=index)
     last = collection.get_children().last().specific

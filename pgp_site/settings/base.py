@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -24,18 +25,6 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def load_dotenv(path=BASE_DIR / ".env"):
-    """Read KEY=VALUE lines from .env into the environment (never overriding it)."""
-    if not path.exists():
-        return
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -94,6 +83,66 @@ MIDDLEWARE = [
     # Last, as django-axes asks (it only passes the login form's answer on).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4; the dict shape of Django 6's SECURE_CSP).
+# pgp_site.middleware adds the hosts of static files and images, read from the
+# storages. CSP_REPORT_ONLY=true sends the public policy as
+# Content-Security-Policy-Report-Only instead (to try a change without breaking
+# pages); CSP_REPORT_URI is where browsers report violations.
+VIDEO_PLAYERS = [  # where EmbedBlock's oEmbed players come from
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+_public_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # NONCE: only in the header of responses whose template used request.csp_nonce.
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Wagtail's responsive embeds size their frame with a style attribute;
+        # attributes cannot load anything or run code.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": VIDEO_PLAYERS,
+        # POST /checkout/ answers 303 to Stripe's hosted checkout page.
+        "form-action": [SELF, "https://checkout.stripe.com"],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _public_csp["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _public_csp
+else:
+    CONTENT_SECURITY_POLICY = _public_csp
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# The Wagtail admin renders inline scripts and styles, so it gets a looser
+# policy of its own instead of none at all (enforced in either mode).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Upload previews and the focal-point editor draw from blob: and data: URLs.
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        # The live preview panel frames the site; embed previews frame the players.
+        "frame-src": [SELF, *VIDEO_PLAYERS],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 ROOT_URLCONF = "pgp_site.urls"
 
@@ -366,6 +415,13 @@ if not re.fullmatch(r"0|[1-9]\d*/\d*[smhd]", SHOP_CHECKOUT_RATE):
         f"SHOP_CHECKOUT_RATE={SHOP_CHECKOUT_RATE!r}: use a count per period such as "
         "10/h, 30/d or 5/15m, or 0 to turn the limit off."
     )
+# What a buyer's account adds to a Stripe Checkout Session (a saved address):
+# a function of the user, so the shop itself knows nothing of accounts.
+SHOP_CHECKOUT_PARAMS = "accounts.stripe_customer.checkout_params_for"
+# And what one checkout, and one client address at a time, may hold: without
+# these one request could reserve every painting ("0" turns a limit off).
+SHOP_MAX_PAINTINGS_PER_CHECKOUT = int(os.environ.get("SHOP_MAX_PAINTINGS_PER_CHECKOUT") or 5)
+SHOP_OPEN_CHECKOUTS_PER_ADDRESS = int(os.environ.get("SHOP_OPEN_CHECKOUTS_PER_ADDRESS") or 2)
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,15 @@
 """Development: the embedded defaults (SQLite, local media, console e-mail)."""
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env_bool, load_dotenv
+from pathlib import Path
 
-load_dotenv(BASE_DIR / ".env")
+from dotenv import load_dotenv
 
-from .base import os  # noqa: E402
+# .env fills in what the environment does not set (it never overrides it), and
+# before base reads the environment: DATABASE_URL, AWS_*, REDIS_URL, CSP_* ….
+load_dotenv(Path(__file__).resolve().parents[2] / ".env", override=False)
+
+from .base import *  # noqa: E402, F403
+from .base import env_bool, os  # noqa: E402
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret-7h1s-k3y-n3v3r-s33s-pr0duct10n"

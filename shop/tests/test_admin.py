@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop.models import Order, OrderLine, SaleState, ShippingRate
+from shop.sale_status import SaleStatus
 
 from .conftest import start_checkout
 
@@ -56,7 +57,7 @@ def plain_editor(client, django_user_model):
     return client
 
 
-def make_order(paintings, status=Order.PAID, **fields):
+def make_order(paintings, status=Order.Status.PAID, **fields):
     now = timezone.now()
     values = {
         "status": status,
@@ -70,8 +71,8 @@ def make_order(paintings, status=Order.PAID, **fields):
         "shipping_name": "Insured courier",
         "shipping_amount": Decimal("45.00"),
         "stripe_session_id": f"cs_test_{len(paintings)}_{status}_{now.timestamp()}",
-        "stripe_payment_intent": "pi_test_123" if status != Order.PENDING else "",
-        "paid_at": now if status in (Order.PAID, Order.SHIPPED) else None,
+        "stripe_payment_intent": "pi_test_123" if status != Order.Status.PENDING else "",
+        "paid_at": now if status in (Order.Status.PAID, Order.Status.SHIPPED) else None,
         **fields,
     }
     if values["paid_at"]:
@@ -81,15 +82,15 @@ def make_order(paintings, status=Order.PAID, **fields):
         OrderLine.objects.create(
             order=order, painting=painting, title=painting.title, price=painting.price
         )
-        if status in (Order.PAID, Order.SHIPPED):
+        if status in (Order.Status.PAID, Order.Status.SHIPPED):
             SaleState.objects.update_or_create(
-                painting=painting, defaults={"status": SaleState.SOLD, "order": order}
+                painting=painting, defaults={"status": SaleStatus.SOLD, "order": order}
             )
-        elif status == Order.PENDING:
+        elif status == Order.Status.PENDING:
             SaleState.objects.update_or_create(
                 painting=painting,
                 defaults={
-                    "status": SaleState.RESERVED,
+                    "status": SaleStatus.RESERVED,
                     "order": order,
                     "reserved_until": now + timedelta(minutes=30),
                 },
@@ -111,8 +112,8 @@ def listed_numbers(response, *orders):
 def test_order_list_filters_by_status_review_and_date(shop, shop_manager):
     painting1, painting2, painting3 = shop.paintings
     paid = make_order([painting1])
-    pending = make_order([painting2], status=Order.PENDING, needs_review=True)
-    old = make_order([painting3], status=Order.SHIPPED)
+    pending = make_order([painting2], status=Order.Status.PENDING, needs_review=True)
+    old = make_order([painting3], status=Order.Status.SHIPPED)
     Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=60))
     index = reverse(f"{ORDERS}:index")
 
@@ -120,7 +121,7 @@ def test_order_list_filters_by_status_review_and_date(shop, shop_manager):
     assert response.status_code == 200
     assert listed_numbers(response, paid, pending, old) == {paid.number, pending.number, old.number}
 
-    by_status = shop_manager.get(index, {"status": Order.PAID})
+    by_status = shop_manager.get(index, {"status": Order.Status.PAID})
     assert listed_numbers(by_status, paid, pending, old) == {paid.number}
 
     by_review = shop_manager.get(index, {"needs_review": "true"})
@@ -132,7 +133,7 @@ def test_order_list_filters_by_status_review_and_date(shop, shop_manager):
     older = shop_manager.get(index, {"created_at_to": week_ago})
     assert listed_numbers(older, paid, pending, old) == {old.number}
 
-    export = shop_manager.get(index, {"export": "csv", "status": Order.PAID})
+    export = shop_manager.get(index, {"export": "csv", "status": Order.Status.PAID})
     assert export["Content-Type"].startswith("text/csv")
     assert listed_numbers(export, paid, pending, old) == {paid.number}
 
@@ -186,7 +187,7 @@ def test_mark_shipped_ships_and_sends_one_email(
     assert response.status_code == 302
     assert response["Location"] == reverse(f"{ORDERS}:inspect", args=[order.pk])
     order.refresh_from_db()
-    assert order.status == Order.SHIPPED
+    assert order.status == Order.Status.SHIPPED
     assert (order.carrier, order.tracking_number) == ("La Poste", "6A123456789FR")
     assert order.shipping_notice_sent_at is not None
     assert len(mail.outbox) == 1
@@ -197,7 +198,7 @@ def test_mark_shipped_ships_and_sends_one_email(
 def test_mark_shipped_refuses_an_unpaid_order(
     shop, shop_manager, django_capture_on_commit_callbacks
 ):
-    order = make_order([shop.paintings[0]], status=Order.PENDING)
+    order = make_order([shop.paintings[0]], status=Order.Status.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = shop_manager.post(
@@ -208,7 +209,7 @@ def test_mark_shipped_refuses_an_unpaid_order(
     assert response.status_code == 200
     assert "Only a paid order can be shipped" in response.content.decode()
     order.refresh_from_db()
-    assert order.status == Order.PENDING
+    assert order.status == Order.Status.PENDING
     assert order.tracking_number == ""
     assert mail.outbox == []
 
@@ -223,7 +224,7 @@ def test_mark_shipped_requires_carrier_and_tracking_number(shop, shop_manager):
     assert response.status_code == 200
     assert response.context["form"].errors == {"tracking_number": ["This field is required."]}
     order.refresh_from_db()
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
 
 
 def test_review_notes_edit_saves_only_the_review_fields(shop, shop_manager):
@@ -231,13 +232,13 @@ def test_review_notes_edit_saves_only_the_review_fields(shop, shop_manager):
 
     response = shop_manager.post(
         reverse(f"{ORDERS}:edit", args=[order.pk]),
-        {"review_reason": "Refunded the difference.", "status": Order.REFUNDED},
+        {"review_reason": "Refunded the difference.", "status": Order.Status.REFUNDED},
     )
 
     assert response.status_code == 302
     order.refresh_from_db()
     assert (order.needs_review, order.review_reason) == (False, "Refunded the difference.")
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
 
 
 def test_orders_cannot_be_added_copied_or_deleted_even_by_a_superuser(shop, admin_client):
@@ -260,7 +261,7 @@ def test_orders_cannot_be_added_copied_or_deleted_even_by_a_superuser(shop, admi
 def test_sale_states_list_each_painting_with_its_state(shop, shop_manager):
     painting1, painting2, painting3 = shop.paintings
     sold = make_order([painting1])
-    reserved = make_order([painting2], status=Order.PENDING)
+    reserved = make_order([painting2], status=Order.Status.PENDING)
     index = reverse(f"{SALE_STATES}:index")
 
     response = shop_manager.get(index)
@@ -271,33 +272,33 @@ def test_sale_states_list_each_painting_with_its_state(shop, shop_manager):
     assert content.count("Make available again") == 1
     assert reverse(f"{SALE_STATES}:make_available", args=[painting1.pk]) in content
 
-    only_sold = shop_manager.get(index, {"sale_state": SaleState.SOLD}).content.decode()
+    only_sold = shop_manager.get(index, {"sale_state": SaleStatus.SOLD}).content.decode()
     assert painting1.title in only_sold
     assert painting2.title not in only_sold and painting3.title not in only_sold
-    only_available = shop_manager.get(index, {"sale_state": SaleState.AVAILABLE}).content.decode()
+    only_available = shop_manager.get(index, {"sale_state": SaleStatus.AVAILABLE}).content.decode()
     assert painting3.title in only_available
     assert painting1.title not in only_available and painting2.title not in only_available
 
 
 def test_make_available_again_after_a_refund(shop, shop_manager):
     painting = shop.paintings[0]
-    order = make_order([painting], status=Order.PAID)
-    Order.objects.filter(pk=order.pk).update(status=Order.REFUNDED)
+    order = make_order([painting], status=Order.Status.PAID)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.REFUNDED)
     url = reverse(f"{SALE_STATES}:make_available", args=[painting.pk])
 
     confirmation = shop_manager.get(url)
     assert confirmation.status_code == 200
     assert "Yes, make it available again" in confirmation.content.decode()
-    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+    assert SaleState.objects.get(painting=painting).status == SaleStatus.SOLD
 
     response = shop_manager.post(url)
 
     assert response.status_code == 302
     state = SaleState.objects.get(painting=painting)
-    assert (state.status, state.order) == (SaleState.AVAILABLE, None)
+    assert (state.status, state.order) == (SaleStatus.AVAILABLE, None)
 
 
-@pytest.mark.parametrize("status", [Order.PENDING, None])
+@pytest.mark.parametrize("status", [Order.Status.PENDING, None])
 def test_make_available_again_changes_nothing_unless_sold(shop, shop_manager, status):
     painting = shop.paintings[0]
     order = make_order([painting], status=status) if status else None
@@ -308,7 +309,7 @@ def test_make_available_again_changes_nothing_unless_sold(shop, shop_manager, st
     assert response.status_code == 302
     assert list(SaleState.objects.values()) == before
     if order:
-        assert painting.__class__.objects.get(pk=painting.pk).sale_status == SaleState.RESERVED
+        assert painting.__class__.objects.get(pk=painting.pk).sale_status == SaleStatus.RESERVED
 
 
 # Shipping rates ---------------------------------------------------------------
@@ -368,8 +369,8 @@ def test_a_user_without_shop_permissions_gets_nowhere(
                 assert response["Location"] == reverse("wagtailadmin_home"), url
 
     order.refresh_from_db()
-    assert order.status == Order.PAID
-    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+    assert order.status == Order.Status.PAID
+    assert SaleState.objects.get(painting=painting).status == SaleStatus.SOLD
     assert mail.outbox == []
     home = plain_editor.get(reverse("wagtailadmin_home")).content.decode()
     assert "/admin/shop/" not in home
@@ -390,7 +391,7 @@ def test_ship_permission_alone_lists_and_ships_but_edits_nothing(shop, client, d
     )
     assert shipped.status_code == 302
     order.refresh_from_db()
-    assert (order.status, order.review_reason) == (Order.SHIPPED, "")
+    assert (order.status, order.review_reason) == (Order.Status.SHIPPED, "")
 
 
 def test_shop_manager_sees_the_menu_and_every_page(shop, shop_manager):
@@ -407,10 +408,10 @@ def test_shop_manager_sees_the_menu_and_every_page(shop, shop_manager):
 def test_home_panel_counts_orders_to_ship_review_and_this_months_sales(shop, shop_manager):
     painting1, painting2, painting3 = shop.paintings
     make_order([painting1])  # 500 + 45 shipping
-    make_order([painting2], status=Order.SHIPPED, needs_review=True)  # 1200 + 45
-    make_order([painting3], status=Order.PENDING)
+    make_order([painting2], status=Order.Status.SHIPPED, needs_review=True)  # 1200 + 45
+    make_order([painting3], status=Order.Status.PENDING)
     last_month = timezone.now() - timedelta(days=40)
-    make_order([], status=Order.SHIPPED, subtotal=Decimal("999"), paid_at=last_month)
+    make_order([], status=Order.Status.SHIPPED, subtotal=Decimal("999"), paid_at=last_month)
 
     content = shop_manager.get(reverse("wagtailadmin_home")).content.decode()
 
@@ -439,10 +440,10 @@ def test_the_artist_sees_live_reservations_and_releases_one_now(shop, shop_manag
 
     assert "released" in response.content.decode()
     order.refresh_from_db()
-    assert order.status == Order.CANCELLED
+    assert order.status == Order.Status.CANCELLED
     assert standin.session(order.stripe_session_id)["status"] == "expired"
     for p in (painting, other):
-        assert SaleState.objects.get(painting=p).effective_status == SaleState.AVAILABLE
+        assert SaleState.objects.get(painting=p).effective_status == SaleStatus.AVAILABLE
 
 
 def test_releasing_a_reservation_the_buyer_just_paid_keeps_the_sale(
@@ -460,8 +461,8 @@ def test_releasing_a_reservation_the_buyer_just_paid_keeps_the_sale(
 
     assert "was paid meanwhile" in response.content.decode()
     order.refresh_from_db()
-    assert order.status == Order.PAID
-    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+    assert order.status == Order.Status.PAID
+    assert SaleState.objects.get(painting=painting).status == SaleStatus.SOLD
 
 
 def test_release_needs_the_change_permission(shop, client, django_user_model, standin, buyer):
@@ -470,4 +471,4 @@ def test_release_needs_the_change_permission(shop, client, django_user_model, st
     client.force_login(viewer)
     release = reverse(f"{SALE_STATES}:release", args=[shop.paintings[0].pk])
     assert client.post(release).status_code in (302, 403)
-    assert Order.objects.get().status == Order.PENDING
+    assert Order.objects.get().status == Order.Status.PENDING

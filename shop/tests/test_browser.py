@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .factories import build_shop
 
@@ -48,9 +49,9 @@ def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, set
     assert "Paid" in page.locator(".order-status").inner_text()
 
     order = Order.objects.get()
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
     assert (order.name, order.city, order.country) == ("Berthe Morisot", "Paris", "FR")
-    assert SaleState.objects.get(painting=painting).status == SaleState.SOLD
+    assert SaleState.objects.get(painting=painting).status == SaleStatus.SOLD
     assert sorted(m.to[0] for m in mail.outbox) == ["artist@example.com", "collector@example.com"]
 
     page.goto(f"{live_server.url}{painting.url}")
@@ -81,14 +82,14 @@ def test_back_from_stripe_then_stripes_own_cancel_link(live_standin, live_server
     page.wait_for_url(stripe_page)
     second = Order.objects.exclude(pk=first.pk).get()
     first.refresh_from_db()
-    assert first.status == Order.CANCELLED
+    assert first.status == Order.Status.CANCELLED
     assert SaleState.objects.get(painting=painting).order_id == second.pk
 
     page.get_by_role("button", name="Cancel").click()
     page.wait_for_url(re.compile("/cart/"))
     assert "Checkout cancelled" in page.content()
     second.refresh_from_db()
-    assert second.status == Order.CANCELLED
-    assert SaleState.objects.get(painting=painting).effective_status == SaleState.AVAILABLE
+    assert second.status == Order.Status.CANCELLED
+    assert SaleState.objects.get(painting=painting).effective_status == SaleStatus.AVAILABLE
     assert live_standin.session(second.stripe_session_id)["status"] == "expired"
     assert errors == []

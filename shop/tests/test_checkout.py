@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .conftest import post_event, press_checkout, start_checkout
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def sale_status(painting):
     state = SaleState.objects.filter(painting=painting).first()
-    return state.effective_status if state else SaleState.AVAILABLE
+    return state.effective_status if state else SaleStatus.AVAILABLE
 
 
 def messages_of(response):
@@ -55,7 +56,7 @@ def test_cart_refuses_what_cannot_be_bought(shop, buyer):
     not_for_sale, sold = shop.paintings[1], shop.paintings[2]
     not_for_sale.for_sale = False
     not_for_sale.save_revision().publish()
-    SaleState.objects.create(painting=sold, status=SaleState.SOLD)
+    SaleState.objects.create(painting=sold, status=SaleStatus.SOLD)
 
     for painting in (not_for_sale, sold):
         response = buyer.post(f"/cart/add/{painting.pk}/", follow=True)
@@ -68,7 +69,7 @@ def test_cart_shows_a_painting_sold_since_it_was_added_and_leaves_it_out(shop, b
     kept, gone = shop.paintings[0], shop.paintings[1]
     buyer.post(f"/cart/add/{kept.pk}/")
     buyer.post(f"/cart/add/{gone.pk}/")
-    SaleState.objects.create(painting=gone, status=SaleState.SOLD)
+    SaleState.objects.create(painting=gone, status=SaleStatus.SOLD)
 
     html = buyer.get("/cart/").content.decode()
     assert "Sold — not included in checkout" in html
@@ -79,7 +80,7 @@ def test_cart_shows_a_painting_sold_since_it_was_added_and_leaves_it_out(shop, b
     assert response.status_code == 303
     order = Order.objects.get()
     assert [line.painting_id for line in order.lines.all()] == [kept.pk]
-    assert sale_status(kept) == SaleState.RESERVED
+    assert sale_status(kept) == SaleStatus.RESERVED
     assert standin.create_count == 1
 
 
@@ -106,7 +107,7 @@ def test_checkout_reserves_and_sends_the_buyer_to_stripe(shop, buyer, standin):
     order = Order.objects.get()
     session = standin.session(order.stripe_session_id)
     assert response["Location"] == session["url"]
-    assert order.status == Order.PENDING
+    assert order.status == Order.Status.PENDING
     assert order.subtotal == Decimal("1700.00")
     assert [(line.title, line.price) for line in order.lines.all()] == [
         ("Painting 1", Decimal("500.00")),
@@ -114,7 +115,7 @@ def test_checkout_reserves_and_sends_the_buyer_to_stripe(shop, buyer, standin):
     ]
     for p in (painting, second):
         state = SaleState.objects.get(painting=p)
-        assert (state.status, state.order_id) == (SaleState.RESERVED, order.pk)
+        assert (state.status, state.order_id) == (SaleStatus.RESERVED, order.pk)
         assert state.reserved_until > timezone.now() + timedelta(minutes=29)
 
     assert session["mode"] == "payment"
@@ -147,7 +148,7 @@ def test_posted_prices_and_page_edits_do_not_change_what_is_charged(shop, buyer,
 
 def test_a_tampered_session_cart_cannot_buy_sold_or_unlisted_paintings(shop, buyer, standin):
     sold, not_for_sale = shop.paintings[0], shop.paintings[1]
-    SaleState.objects.create(painting=sold, status=SaleState.SOLD)
+    SaleState.objects.create(painting=sold, status=SaleStatus.SOLD)
     not_for_sale.for_sale = False
     not_for_sale.save_revision().publish()
     for ids in ([sold.pk], [not_for_sale.pk], [shop.home.pk], [424242]):
@@ -158,7 +159,7 @@ def test_a_tampered_session_cart_cannot_buy_sold_or_unlisted_paintings(shop, buy
         assert any("can't be bought" in m for m in messages_of(response)), ids
     assert Order.objects.count() == 0
     assert standin.create_count == 0
-    assert SaleState.objects.get(painting=sold).status == SaleState.SOLD
+    assert SaleState.objects.get(painting=sold).status == SaleStatus.SOLD
 
 
 def test_empty_cart_checkout_says_so(shop, buyer, standin):
@@ -185,15 +186,15 @@ def test_stripe_failures_leave_no_reservation_and_the_cart_intact(
     page = buyer.get("/cart/")
     assert any("couldn't reach our payment provider" in m for m in messages_of(page))
     assert buyer.session["cart"] == [painting.pk]
-    assert sale_status(painting) == SaleState.AVAILABLE
+    assert sale_status(painting) == SaleStatus.AVAILABLE
     order = Order.objects.get()
-    assert order.status == Order.CANCELLED
-    assert not Order.objects.filter(status=Order.PAID).exists()
+    assert order.status == Order.Status.CANCELLED
+    assert not Order.objects.filter(status=Order.Status.PAID).exists()
 
     # Stripe is back: the same cart checks out.
     retry = press_checkout(buyer)
     assert retry.status_code == 303
-    assert sale_status(painting) == SaleState.RESERVED
+    assert sale_status(painting) == SaleStatus.RESERVED
 
 
 # -- success and cancel pages ---------------------------------------------------------
@@ -212,8 +213,8 @@ def test_success_page_fulfils_when_the_webhook_is_late(
     assert response.status_code == 200
     assert "Paid" in response.content.decode()
     order.refresh_from_db()
-    assert order.status == Order.PAID
-    assert sale_status(painting) == SaleState.SOLD
+    assert order.status == Order.Status.PAID
+    assert sale_status(painting) == SaleStatus.SOLD
     assert buyer.session["cart"] == []
     assert len(mail.outbox) == 2
 
@@ -244,9 +245,9 @@ def test_cancel_expires_the_session_and_releases(shop, buyer, standin):
     assert response.redirect_chain[-1][0] == "/cart/"
     assert any("cancelled" in m for m in messages_of(response))
     order.refresh_from_db()
-    assert order.status == Order.CANCELLED
+    assert order.status == Order.Status.CANCELLED
     assert standin.session(order.stripe_session_id)["status"] == "expired"
-    assert sale_status(painting) == SaleState.AVAILABLE
+    assert sale_status(painting) == SaleStatus.AVAILABLE
     assert buyer.session["cart"] == [painting.pk]
 
 
@@ -261,8 +262,8 @@ def test_cancel_after_paying_in_another_tab_keeps_the_sale(
     with django_capture_on_commit_callbacks(execute=True):
         response = buyer.get(f"/checkout/cancel/?session_id={order.stripe_session_id}", follow=True)
     order.refresh_from_db()
-    assert order.status == Order.PAID
-    assert sale_status(painting) == SaleState.SOLD
+    assert order.status == Order.Status.PAID
+    assert sale_status(painting) == SaleStatus.SOLD
     assert "Thank you for your order" in response.content.decode()
 
 
@@ -272,8 +273,8 @@ def test_cancel_after_paying_in_another_tab_keeps_the_sale(
 def lapse_reservations():
     """Moves every reservation's end into the past, as if the time had run out."""
     past = timezone.now() - timedelta(seconds=1)
-    SaleState.objects.filter(status=SaleState.RESERVED).update(reserved_until=past)
-    Order.objects.filter(status=Order.PENDING).update(reserved_until=past)
+    SaleState.objects.filter(status=SaleStatus.RESERVED).update(reserved_until=past)
+    Order.objects.filter(status=Order.Status.PENDING).update(reserved_until=past)
 
 
 def test_a_lapsed_reservation_can_be_bought_again_without_any_webhook(shop, standin):
@@ -310,7 +311,7 @@ def test_a_late_payment_for_a_taken_over_reservation_is_flagged_not_sold_twice(
     late.refresh_from_db()
     winner.refresh_from_db()
     state = SaleState.objects.get(painting=painting)
-    assert (state.status, state.order_id) == (SaleState.SOLD, winner.pk)
-    assert winner.status == Order.PAID and not winner.needs_review
+    assert (state.status, state.order_id) == (SaleStatus.SOLD, winner.pk)
+    assert winner.status == Order.Status.PAID and not winner.needs_review
     assert late.needs_review
     assert "refund" in late.review_reason

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .conftest import start_checkout
 
@@ -50,8 +51,8 @@ def test_an_unexpected_error_after_reserving_releases_everything(shop, buyer, st
         start_checkout(buyer, painting)
 
     order = Order.objects.get()
-    assert order.status == Order.CANCELLED
-    assert state_of(painting).effective_status == SaleState.AVAILABLE
+    assert order.status == Order.Status.CANCELLED
+    assert state_of(painting).effective_status == SaleStatus.AVAILABLE
     # The Stripe session it had opened can no longer take a payment.
     (session,) = standin.sessions.values()
     assert session["status"] == "expired"
@@ -72,6 +73,6 @@ def test_a_slow_stripe_cannot_outlast_the_checkout_budget(shop, buyer, standin, 
 
     assert response.status_code == 302
     assert took < 5, f"checkout took {took:.1f} s"
-    assert state_of(painting).effective_status == SaleState.AVAILABLE
-    assert Order.objects.get().status == Order.CANCELLED
+    assert state_of(painting).effective_status == SaleStatus.AVAILABLE
+    assert Order.objects.get().status == Order.Status.CANCELLED
     print(f"\nslow Stripe: checkout gave up after {took:.1f} s (budget 3 s)")

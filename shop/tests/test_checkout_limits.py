@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from shop.models import Order, SaleState
 from tests.gunicorn_server import WebClient, start_gunicorn
@@ -34,7 +35,14 @@ def checkout_from(address, painting, user=None):
     return response, client
 
 
-def test_the_eleventh_checkout_in_an_hour_from_one_address_is_refused(gallery, standin, settings):
+@pytest.fixture
+def only_the_rate(settings):
+    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 0
+
+
+def test_the_eleventh_checkout_in_an_hour_from_one_address_is_refused(
+    gallery, standin, settings, only_the_rate
+):
     settings.SHOP_CHECKOUT_RATE = "10/h"
     paintings = gallery.paintings
     for painting in paintings[:10]:
@@ -51,7 +59,7 @@ def test_the_eleventh_checkout_in_an_hour_from_one_address_is_refused(gallery, s
 
 
 def test_an_account_is_limited_whatever_address_it_uses(
-    gallery, standin, settings, django_user_model
+    gallery, standin, settings, django_user_model, only_the_rate
 ):
     settings.SHOP_CHECKOUT_RATE = "3/h"
     user = django_user_model.objects.create_user("ada", "ada@example.com", "long-password-1")
@@ -59,13 +67,43 @@ def test_an_account_is_limited_whatever_address_it_uses(
         assert checkout_from(f"203.0.113.{index}", painting, user)[0].status_code == 303
     response, _ = checkout_from("203.0.113.99", gallery.paintings[3], user)
     assert response.status_code == 302
-    assert Order.objects.filter(status=Order.PENDING).count() == 1  # each new one ended the last
+    # Each checkout was of other paintings: none ended another.
+    assert Order.objects.filter(status=Order.Status.PENDING).count() == 3
 
 
-def test_a_rate_of_0_turns_the_limit_off(gallery, standin, settings):
+def test_a_rate_of_0_turns_the_limit_off(gallery, standin, settings, only_the_rate):
     settings.SHOP_CHECKOUT_RATE = "0"
     for painting in gallery.paintings[:12]:
         assert checkout_from("203.0.113.9", painting)[0].status_code == 303
+
+
+def test_one_checkout_holds_at_most_five_paintings(gallery, standin, settings):
+    settings.SHOP_MAX_PAINTINGS_PER_CHECKOUT = 5
+    client = Client()
+    response = start_checkout(client, *gallery.paintings[:6])
+    assert response.status_code == 302
+    assert any("at most 5 paintings" in m for m in messages_of(client.get("/cart/")))
+    assert not SaleState.objects.exists()
+    client.post(f"/cart/remove/{gallery.paintings[5].pk}/")
+    assert start_checkout(client).status_code == 303
+    assert SaleState.objects.filter(status="reserved").count() == 5
+
+
+def test_one_address_holds_at_most_two_open_checkouts_at_once(gallery, standin, settings):
+    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 2
+    first, _ = checkout_from("203.0.113.9", gallery.paintings[0])
+    second, _ = checkout_from("203.0.113.9", gallery.paintings[1])
+    third, client = checkout_from("203.0.113.9", gallery.paintings[2])
+
+    assert (first.status_code, second.status_code, third.status_code) == (303, 303, 302)
+    assert any(
+        "already reserved in other checkouts" in m for m in messages_of(client.get("/cart/"))
+    )
+    assert not SaleState.objects.filter(painting=gallery.paintings[2]).exists()
+    # Someone else is not held up, and a finished checkout frees a place.
+    assert checkout_from("198.51.100.4", gallery.paintings[3])[0].status_code == 303
+    Order.objects.filter(status="pending").update(reserved_until=timezone.now())
+    assert checkout_from("203.0.113.9", gallery.paintings[2])[0].status_code == 303
 
 
 # -- against gunicorn: two workers, recycled, sharing the database cache -----------------
@@ -98,6 +136,7 @@ def served_gallery(transactional_db, standin):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifteen_checkouts_from_one_address_are_not_all_accepted_by_gunicorn(served_gallery):
     gallery, env = served_gallery
+    env = {**env, "SHOP_OPEN_CHECKOUTS_PER_ADDRESS": "0"}  # the rate alone
     # Workers recycled every 4 requests: a limit kept in a worker's memory would reset.
     with start_gunicorn(env, workers=2, max_requests=4) as base_url:
         answers = checkouts_from_fresh_sessions(base_url, gallery.paintings[:15])
@@ -110,16 +149,32 @@ def test_fifteen_checkouts_from_one_address_are_not_all_accepted_by_gunicorn(ser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_shop_checkout_rate_0_lets_all_fifteen_through_gunicorn(served_gallery):
     gallery, env = served_gallery
-    with start_gunicorn({**env, "SHOP_CHECKOUT_RATE": "0"}, workers=2) as base_url:
+    env = {**env, "SHOP_CHECKOUT_RATE": "0", "SHOP_OPEN_CHECKOUTS_PER_ADDRESS": "0"}
+    with start_gunicorn(env, workers=2) as base_url:
         answers = checkouts_from_fresh_sessions(base_url, gallery.paintings[:15])
     assert answers == [303] * 15
 
 
 @pytest.mark.postgres  # real processes are slow to start: the PostgreSQL pass is enough
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_by_default_one_address_cannot_hold_many_paintings_through_gunicorn(served_gallery):
+    gallery, env = served_gallery
+    with start_gunicorn(env, workers=2) as base_url:
+        answers = checkouts_from_fresh_sessions(base_url, gallery.paintings[:15])
+    assert answers.count(303) == 2, answers
+    assert SaleState.objects.filter(status="reserved").count() == 2
+
+
+@pytest.mark.postgres  # real processes are slow to start: the PostgreSQL pass is enough
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_behind_a_router_each_visitor_counts_apart_and_cannot_spoof(served_gallery):
     gallery, env = served_gallery
-    env = {**env, "TRUSTED_PROXY_COUNT": "1", "SHOP_CHECKOUT_RATE": "3/h"}
+    env = {
+        **env,
+        "TRUSTED_PROXY_COUNT": "1",
+        "SHOP_CHECKOUT_RATE": "3/h",
+        "SHOP_OPEN_CHECKOUTS_PER_ADDRESS": "0",
+    }
     with start_gunicorn(env, workers=2) as base_url:
         # Twelve visitors behind the platform's router: the router appends each one's address.
         visitors = checkouts_from_fresh_sessions(

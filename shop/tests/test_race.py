@@ -13,6 +13,7 @@ import requests
 from django.db import connection
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .factories import build_shop
 
@@ -25,8 +26,9 @@ ROUNDS = 5
 
 @pytest.fixture(autouse=True)
 def no_checkout_limit(settings, live_standin):
-    # Every buyer here shares 127.0.0.1; the per-address limit has its own tests.
+    # Every buyer here shares 127.0.0.1; the per-address limits have their own tests.
     settings.SHOP_CHECKOUT_RATE = "0"
+    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 0
 
 
 class Browser:
@@ -88,7 +90,7 @@ def ready_to_pay(live_server, *paintings):
 
 def reset(paintings):
     SaleState.objects.filter(painting__in=paintings).update(
-        status=SaleState.AVAILABLE, order=None, reserved_until=None
+        status=SaleStatus.AVAILABLE, order=None, reserved_until=None
     )
 
 
@@ -111,7 +113,7 @@ def test_twenty_concurrent_checkouts_reserve_a_painting_once(live_server, live_s
         assert live_standin.create_count - sessions_before == 1
         state = SaleState.objects.get(painting=painting)
         holder = Order.objects.get(pk=state.order_id)
-        assert state.status == SaleState.RESERVED
+        assert state.status == SaleStatus.RESERVED
         assert holder.stripe_session_id and to_stripe[0].headers["Location"].endswith(
             holder.stripe_session_id
         )
@@ -139,5 +141,5 @@ def test_two_carts_in_opposite_orders_do_not_deadlock(live_server, live_standin)
         assert not [r for r in responses if isinstance(r, Exception)], responses
         assert sorted(r.status_code for r in responses) == [302, 303]
         states = SaleState.objects.filter(painting__in=[first, second])
-        assert {s.status for s in states} == {SaleState.RESERVED}
+        assert {s.status for s in states} == {SaleStatus.RESERVED}
         assert len({s.order_id for s in states}) == 1  # one buyer holds both

@@ -14,6 +14,7 @@ from django.core import signing
 from django.test import Client
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .conftest import press_checkout, start_checkout
 
@@ -72,9 +73,9 @@ def test_stripes_cancel_link_releases_the_painting(shop, buyer, standin):
     assert response.redirect_chain[-1][0] == "/cart/"
     assert any("Checkout cancelled" in m for m in messages_of(response))
     order.refresh_from_db()
-    assert order.status == Order.CANCELLED
+    assert order.status == Order.Status.CANCELLED
     assert standin.session(order.stripe_session_id)["status"] == "expired"
-    assert state_of(painting).effective_status == SaleState.AVAILABLE
+    assert state_of(painting).effective_status == SaleStatus.AVAILABLE
     assert buyer.session["cart"] == [painting.pk]
 
 
@@ -86,11 +87,11 @@ def test_the_cancel_link_works_in_another_browser_but_not_forged(shop, buyer, st
     forged = re.sub(r"order=[^&]+", "order=PGP-AAAAAAAA%3Asomething", back)
     assert Client().get(forged).status_code == 404
     assert Client().get(back.replace("PGP-", "PGQ-")).status_code == 404
-    assert state_of(painting).status == SaleState.RESERVED
+    assert state_of(painting).status == SaleStatus.RESERVED
 
     # The buyer's phone, say: the link alone is the proof.
     assert Client().get(back).status_code == 302
-    assert state_of(painting).effective_status == SaleState.AVAILABLE
+    assert state_of(painting).effective_status == SaleStatus.AVAILABLE
 
 
 def test_the_success_link_shows_the_order_in_the_browser_the_bank_opens(shop, buyer, standin):
@@ -103,7 +104,7 @@ def test_the_success_link_shows_the_order_in_the_browser_the_bank_opens(shop, bu
 
     assert response.status_code == 200
     assert "Thank you for your order" in response.content.decode()
-    assert state_of(painting).status == SaleState.SOLD
+    assert state_of(painting).status == SaleStatus.SOLD
 
 
 def test_back_from_stripe_and_checkout_again_is_not_locked_out(shop, buyer, standin):
@@ -116,10 +117,10 @@ def test_back_from_stripe_and_checkout_again_is_not_locked_out(shop, buyer, stan
 
     second = Order.objects.exclude(pk=first.pk).get()
     first.refresh_from_db()
-    assert first.status == Order.CANCELLED
+    assert first.status == Order.Status.CANCELLED
     assert standin.session(first.stripe_session_id)["status"] == "expired"
     assert (state_of(painting).status, state_of(painting).order_id) == (
-        SaleState.RESERVED,
+        SaleStatus.RESERVED,
         second.pk,
     )
     assert second_url != first_url
@@ -137,7 +138,7 @@ def test_back_after_signing_in_still_finds_the_guest_checkout(
     buyer.force_login(user)  # the session key changes; its order list stays
 
     assert press_checkout(buyer).status_code == 303
-    assert Order.objects.filter(status=Order.PENDING).count() == 1
+    assert Order.objects.filter(status=Order.Status.PENDING).count() == 1
 
 
 def test_back_after_paying_in_another_tab_keeps_the_sale(
@@ -153,8 +154,8 @@ def test_back_after_paying_in_another_tab_keeps_the_sale(
 
     assert response.status_code == 302  # nothing left to buy: it is theirs
     first.refresh_from_db()
-    assert first.status == Order.PAID
-    assert (state_of(painting).status, state_of(painting).order_id) == (SaleState.SOLD, first.pk)
+    assert first.status == Order.Status.PAID
+    assert (state_of(painting).status, state_of(painting).order_id) == (SaleStatus.SOLD, first.pk)
     assert standin.create_count == 1
 
 
@@ -171,7 +172,7 @@ def test_back_when_stripe_is_down_keeps_the_first_checkout(shop, buyer, standin,
     assert response.status_code == 302
     assert any("couldn't reach our payment provider" in m for m in messages_of(buyer.get("/cart/")))
     first.refresh_from_db()
-    assert first.status == Order.PENDING
+    assert first.status == Order.Status.PENDING
     assert state_of(painting).order_id == first.pk
     assert Order.objects.count() == 1
 
@@ -189,7 +190,7 @@ def test_a_stranger_cannot_end_someone_elses_checkout(shop, buyer, standin):
     press_checkout(stranger)
 
     order.refresh_from_db()
-    assert order.status == Order.PENDING
+    assert order.status == Order.Status.PENDING
     assert state_of(painting).order_id == order.pk
     cancel = f"/checkout/cancel/?session_id={order.stripe_session_id}"
     assert stranger.get(cancel).status_code == 404
@@ -203,4 +204,4 @@ def test_a_link_from_stripe_stops_working_after_two_days(shop, buyer, standin, m
     two_days_later = time.time() + 2 * 24 * 3600 + 60
     monkeypatch.setattr(signing.time, "time", lambda: two_days_later)
     assert Client().get(back).status_code == 404
-    assert state_of(painting).status == SaleState.RESERVED
+    assert state_of(painting).status == SaleStatus.RESERVED

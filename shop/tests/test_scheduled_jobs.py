@@ -1,6 +1,5 @@
-"""Scheduled jobs: expire_stale_orders (against the Stripe stand-in), the search-log prune."""
+"""Scheduled jobs: expire_stale_orders, against the Stripe stand-in."""
 
-import io
 import threading
 import time
 from datetime import timedelta
@@ -11,11 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 
-from search.views import log_query
 from shop.management.commands.expire_stale_orders import expire_stale_orders
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .conftest import post_event, start_checkout
 from .factories import build_shop
@@ -45,13 +43,13 @@ def test_lapsed_order_is_expired_at_stripe_then_here_and_a_rerun_does_nothing(sh
     assert expire_stale_orders() == {"expired": 1, "paid": 0, "left": 0}
 
     stale.refresh_from_db()
-    assert stale.status == Order.EXPIRED and stale.closed_at
+    assert stale.status == Order.Status.EXPIRED and stale.closed_at
     assert "lapsed" in stale.review_reason
     assert standin.session(stale.stripe_session_id)["status"] == "expired"
-    assert state_of(stale).status == SaleState.AVAILABLE
+    assert state_of(stale).status == SaleStatus.AVAILABLE
     # The order still within its reservation is untouched, at Stripe too.
     fresh.refresh_from_db()
-    assert fresh.status == Order.PENDING
+    assert fresh.status == Order.Status.PENDING
     assert standin.session(fresh.stripe_session_id)["status"] == "open"
 
     expire_calls = sum(1 for _, path, _ in standin.requests if path.endswith("/expire"))
@@ -67,8 +65,8 @@ def test_session_stripe_already_expired_is_released(shop, standin):
 
     assert expire_stale_orders() == {"expired": 1, "paid": 0, "left": 0}
     order.refresh_from_db()
-    assert order.status == Order.EXPIRED
-    assert state_of(order).status == SaleState.AVAILABLE
+    assert order.status == Order.Status.EXPIRED
+    assert state_of(order).status == SaleStatus.AVAILABLE
 
 
 def test_stripe_errors_leave_the_order_for_the_next_run(shop, standin):
@@ -78,12 +76,12 @@ def test_stripe_errors_leave_the_order_for_the_next_run(shop, standin):
 
     assert expire_stale_orders() == {"expired": 0, "paid": 0, "left": 1}
     order.refresh_from_db()
-    assert order.status == Order.PENDING
+    assert order.status == Order.Status.PENDING
     assert standin.session(order.stripe_session_id)["status"] == "open"
 
     assert expire_stale_orders() == {"expired": 1, "paid": 0, "left": 0}
     order.refresh_from_db()
-    assert order.status == Order.EXPIRED
+    assert order.status == Order.Status.EXPIRED
 
 
 def test_unreachable_stripe_stops_the_run_and_changes_nothing(shop, standin, settings):
@@ -97,7 +95,7 @@ def test_unreachable_stripe_stops_the_run_and_changes_nothing(shop, standin, set
     assert expire_stale_orders() == {"expired": 0, "paid": 0, "left": 2}
     # One order's timeouts, not one per order.
     assert time.monotonic() - started < 5
-    assert {o.status for o in Order.objects.all()} == {Order.PENDING}
+    assert {o.status for o in Order.objects.all()} == {Order.Status.PENDING}
 
     assert expire_stale_orders() == {"expired": 2, "paid": 0, "left": 0}
 
@@ -114,8 +112,8 @@ def test_session_paid_just_before_expiry_is_fulfilled_not_released(
         assert expire_stale_orders() == {"expired": 0, "paid": 1, "left": 0}
 
     order.refresh_from_db()
-    assert order.status == Order.PAID and not order.needs_review
-    assert state_of(order).status == SaleState.SOLD
+    assert order.status == Order.Status.PAID and not order.needs_review
+    assert state_of(order).status == SaleStatus.SOLD
     assert standin.session(order.stripe_session_id)["status"] == "complete"
     assert len(mail.outbox) == 2
     assert "It will be shipped to:" in mail.outbox[0].body
@@ -124,7 +122,7 @@ def test_session_paid_just_before_expiry_is_fulfilled_not_released(
     with django_capture_on_commit_callbacks(execute=True):
         assert post_event(Client(), standin, late_event).status_code == 200
     order.refresh_from_db()
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
     assert len(mail.outbox) == 2
 
 
@@ -137,9 +135,9 @@ def test_delayed_payment_in_progress_is_not_released(
 
     assert expire_stale_orders() == {"expired": 0, "paid": 0, "left": 1}
     order.refresh_from_db()
-    assert order.status == Order.PENDING
+    assert order.status == Order.Status.PENDING
     assert order.reserved_until > timezone.now() + timedelta(days=1)  # held for the bank
-    assert state_of(order).effective_status == SaleState.RESERVED
+    assert state_of(order).effective_status == SaleStatus.RESERVED
 
 
 def test_order_that_never_got_a_session_is_released(shop, standin):
@@ -151,7 +149,7 @@ def test_order_that_never_got_a_session_is_released(shop, standin):
     assert expire_stale_orders() == {"expired": 1, "paid": 0, "left": 0}
     assert len(standin.requests) == requests
     order.refresh_from_db()
-    assert order.status == Order.EXPIRED
+    assert order.status == Order.Status.EXPIRED
 
 
 @pytest.mark.postgres
@@ -184,24 +182,9 @@ def test_two_runs_at_once_expire_and_fulfil_once(standin):
     assert not [r for r in results if isinstance(r, Exception)], results
     unpaid.refresh_from_db()
     paid.refresh_from_db()
-    assert unpaid.status == Order.EXPIRED
-    assert paid.status == Order.PAID and not paid.needs_review
-    assert state_of(unpaid).status == SaleState.AVAILABLE
-    assert state_of(paid).status == SaleState.SOLD
+    assert unpaid.status == Order.Status.EXPIRED
+    assert paid.status == Order.Status.PAID and not paid.needs_review
+    assert state_of(unpaid).status == SaleStatus.AVAILABLE
+    assert state_of(paid).status == SaleStatus.SOLD
     # Fulfilled once: one confirmation, one notice.
     assert sorted(m.to[0] for m in mail.outbox) == ["artist@example.com", "buyer@example.com"]
-
-
-def test_search_log_is_pruned_by_wagtails_garbage_collector(shop):
-    """Documented in the README as a daily job: `searchpromotions_garbage_collect`."""
-    for query in ("harbour", "bot-query-0001", "bot-query-0002", "sunset"):
-        log_query(query)  # what the search page does for each new query
-    SearchPromotion.objects.create(query=Query.get("sunset"), page=shop.paintings[0], sort_order=0)
-    long_ago = timezone.now().date() - timedelta(days=30)
-    QueryDailyHits.objects.exclude(query__query_string="harbour").update(date=long_ago)
-
-    call_command("searchpromotions_garbage_collect", stdout=io.StringIO())
-
-    # Recent searches and the artist's promoted queries stay; old one-off queries go.
-    assert set(Query.objects.values_list("query_string", flat=True)) == {"harbour", "sunset"}
-    assert QueryDailyHits.objects.filter(query__query_string="harbour").exists()

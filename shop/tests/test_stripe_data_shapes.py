@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from shop.models import Order, SaleState
+from shop.sale_status import SaleStatus
 
 from .conftest import post_event, start_checkout
 
@@ -39,9 +40,9 @@ def deliver(standin, event, capture):
 
 def assert_paid_and_sold(order):
     order.refresh_from_db()
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
     state = SaleState.objects.get(painting=order.lines.get().painting)
-    assert (state.status, state.order_id) == (SaleState.SOLD, order.pk)
+    assert (state.status, state.order_id) == (SaleStatus.SOLD, order.pk)
 
 
 def test_values_longer_than_their_columns_are_kept_whole_in_the_notes(
@@ -144,5 +145,5 @@ def test_an_amount_stripe_does_not_state_is_flagged(
     _amount_not_a_number(event["data"]["object"])
     deliver(standin, event, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
-    assert pending.status == Order.PAID and pending.needs_review
+    assert pending.status == Order.Status.PAID and pending.needs_review
     assert "did not say how much" in pending.review_reason

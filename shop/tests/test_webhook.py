@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from shop.models import Order, SaleState, StripeEvent
+from shop.sale_status import SaleStatus
 
 from .conftest import post_event, start_checkout
 
@@ -50,7 +51,7 @@ def test_completed_event_fulfils_with_buyer_details_and_mails_once(
     assert response.status_code == 200
 
     pending.refresh_from_db()
-    assert pending.status == Order.PAID
+    assert pending.status == Order.Status.PAID
     assert (pending.name, pending.email, pending.city, pending.country) == (
         "Ada Lovelace",
         "ada@example.com",
@@ -60,7 +61,7 @@ def test_completed_event_fulfils_with_buyer_details_and_mails_once(
     assert pending.shipping_name == "Insured courier"
     assert pending.amount_paid == pending.total
     assert not pending.needs_review
-    assert painting_state(pending).status == SaleState.SOLD
+    assert painting_state(pending).status == SaleStatus.SOLD
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "artist@example.com"]
     confirmation = next(m for m in mail.outbox if m.to == ["ada@example.com"])
     assert pending.number in confirmation.subject
@@ -104,8 +105,8 @@ def test_forged_or_broken_events_are_refused_and_change_nothing(pending, standin
     )
     assert response.status_code == 400
     pending.refresh_from_db()
-    assert pending.status == Order.PENDING
-    assert painting_state(pending).status == SaleState.RESERVED
+    assert pending.status == Order.Status.PENDING
+    assert painting_state(pending).status == SaleStatus.RESERVED
     assert StripeEvent.objects.count() == 0
     assert mail.outbox == []
 
@@ -136,8 +137,8 @@ def test_expired_then_completed_and_completed_then_expired(
 
     a.refresh_from_db()
     b.refresh_from_db()
-    assert a.status == b.status == Order.PAID
-    assert painting_state(a).status == painting_state(b).status == SaleState.SOLD
+    assert a.status == b.status == Order.Status.PAID
+    assert painting_state(a).status == painting_state(b).status == SaleStatus.SOLD
     assert a.needs_review  # paid after it was marked expired: the artist looks
     assert not b.needs_review
 
@@ -148,8 +149,8 @@ def test_expired_event_releases_an_unpaid_order(
     event = standin.expire(pending.stripe_session_id, deliver=False)
     assert deliver(standin, event, django_capture_on_commit_callbacks).status_code == 200
     pending.refresh_from_db()
-    assert pending.status == Order.EXPIRED
-    assert painting_state(pending).status == SaleState.AVAILABLE
+    assert pending.status == Order.Status.EXPIRED
+    assert painting_state(pending).status == SaleStatus.AVAILABLE
     assert mail.outbox == []
 
 
@@ -158,16 +159,16 @@ def test_async_payment_succeeds(pending, standin, django_capture_on_commit_callb
     deliver(standin, completed, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
     state = painting_state(pending)
-    assert pending.status == Order.PENDING
-    assert state.status == SaleState.RESERVED and state.effective_status == SaleState.RESERVED
+    assert pending.status == Order.Status.PENDING
+    assert state.status == SaleStatus.RESERVED and state.effective_status == SaleStatus.RESERVED
     assert (state.reserved_until - pending.created_at).days >= 7  # held while the bank confirms
     assert mail.outbox == []
 
     succeeded = standin.async_result(pending.stripe_session_id, succeeded=True, deliver=False)
     deliver(standin, succeeded, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
-    assert pending.status == Order.PAID
-    assert painting_state(pending).status == SaleState.SOLD
+    assert pending.status == Order.Status.PAID
+    assert painting_state(pending).status == SaleStatus.SOLD
     assert len(mail.outbox) == 2
 
 
@@ -180,8 +181,8 @@ def test_async_payment_fails(pending, standin, django_capture_on_commit_callback
     failed = standin.async_result(pending.stripe_session_id, succeeded=False, deliver=False)
     deliver(standin, failed, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
-    assert pending.status == Order.CANCELLED
-    assert painting_state(pending).status == SaleState.AVAILABLE
+    assert pending.status == Order.Status.CANCELLED
+    assert painting_state(pending).status == SaleStatus.AVAILABLE
     assert mail.outbox == []
 
 
@@ -194,7 +195,7 @@ def test_amount_mismatch_is_flagged_for_review(
     pending.refresh_from_db()
     assert pending.needs_review
     assert "100" in pending.review_reason
-    assert painting_state(pending).status == SaleState.SOLD  # it was paid for; never resold
+    assert painting_state(pending).status == SaleStatus.SOLD  # it was paid for; never resold
 
 
 def test_unknown_events_are_acknowledged_and_ignored(pending, standin):
@@ -204,7 +205,7 @@ def test_unknown_events_are_acknowledged_and_ignored(pending, standin):
     response = post_event(Client(), standin, payload)
     assert response.status_code == 200
     pending.refresh_from_db()
-    assert pending.status == Order.PENDING
+    assert pending.status == Order.Status.PENDING
 
 
 def test_events_for_unknown_sessions_are_acknowledged(shop, standin):
@@ -241,8 +242,8 @@ def test_charge_refunded_marks_the_order_refunded_and_keeps_the_painting_sold(
     }
     deliver(standin, refund, django_capture_on_commit_callbacks)
     pending.refresh_from_db()
-    assert pending.status == Order.REFUNDED
-    assert painting_state(pending).status == SaleState.SOLD
+    assert pending.status == Order.Status.REFUNDED
+    assert painting_state(pending).status == SaleStatus.SOLD
 
 
 def test_a_failure_while_handling_answers_500_and_records_nothing(pending, standin):
@@ -263,12 +264,12 @@ def test_a_failure_while_handling_answers_500_and_records_nothing(pending, stand
     assert response.status_code == 500
     assert StripeEvent.objects.count() == 0
     pending.refresh_from_db()
-    assert pending.status == Order.PENDING
+    assert pending.status == Order.Status.PENDING
 
     # Stripe's retry then succeeds.
     assert post_event(Client(), standin, event).status_code == 200
     pending.refresh_from_db()
-    assert pending.status == Order.PAID
+    assert pending.status == Order.Status.PAID
 
 
 def test_artist_notice_falls_back_to_the_contact_email(
@@ -315,6 +316,6 @@ def test_a_rate_chosen_outside_its_countries_is_flagged(
     )
     deliver(standin, event, django_capture_on_commit_callbacks)
     order.refresh_from_db()
-    assert order.status == Order.PAID
+    assert order.status == Order.Status.PAID
     assert order.needs_review
     assert "does not ship to US" in order.review_reason

@@ -31,7 +31,7 @@ REASON = "The reservation lapsed unpaid (expire_stale_orders)."
 
 def stale_orders(now=None):
     return Order.objects.filter(
-        status=Order.PENDING, reserved_until__lt=now or timezone.now()
+        status=Order.Status.PENDING, reserved_until__lt=now or timezone.now()
     ).order_by("pk")
 
 
@@ -42,7 +42,7 @@ def expire_stale_orders(now=None):
         try:
             # Stripe first (expire, or fulfil a session paid at the last
             # moment), then the paintings: the same path as the buyer's cancel.
-            order = services.cancel_checkout(order.pk, status=Order.EXPIRED, reason=REASON)
+            order = services.cancel_checkout(order.pk, status=Order.Status.EXPIRED, reason=REASON)
         except stripe.APIConnectionError as error:
             # Stripe is unreachable: every other order would wait for the
             # same timeout. All of them stay pending until the next run.
@@ -53,10 +53,10 @@ def expire_stale_orders(now=None):
             logger.warning("Stripe could not expire %s: %r; left for later.", order, error)
             counts["left"] += 1
             continue
-        if order.status in (Order.PAID, Order.SHIPPED):
+        if order.status in (Order.Status.PAID, Order.Status.SHIPPED):
             logger.warning("%s was paid at Stripe but no webhook came: fulfilled now.", order)
             counts["paid"] += 1
-        elif order.status == Order.PENDING:
+        elif order.status == Order.Status.PENDING:
             # Completed with a delayed payment: held while the bank confirms.
             counts["left"] += 1
         else:

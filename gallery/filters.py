@@ -1,4 +1,4 @@
-"""Painting filters shared by the site search and the collection pages.
+"""Painting filters, shared by the collection pages and the site search.
 
 `PaintingFilterForm` reads the GET parameters; `filter_paintings` turns its
 cleaned data into ORM filters and an ordering. A value that does not validate
@@ -11,10 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
-from django.utils import timezone
 
-from gallery.models import Medium
-from shop.models import SaleState
+from .models.site import Medium
 
 # By the longest side, with limits from ShopSettings (small_max_cm, medium_max_cm).
 SIZE_CHOICES = [("small", "Small"), ("medium", "Medium"), ("large", "Large")]
@@ -196,22 +194,6 @@ class PaintingFilterForm(forms.Form):
         return [message for errors in self.errors.values() for message in errors]
 
 
-def available_q(now=None):
-    """Offered, priced, and not sold or held by an unexpired reservation.
-
-    Mirrors SaleState.effective_status: a reservation without an end or whose
-    end has passed counts as available.
-    """
-    now = now or timezone.now()
-    open_sale_state = (
-        Q(sale_state__isnull=True)
-        | Q(sale_state__status=SaleState.AVAILABLE)
-        | Q(sale_state__status=SaleState.RESERVED, sale_state__reserved_until__isnull=True)
-        | Q(sale_state__status=SaleState.RESERVED, sale_state__reserved_until__lte=now)
-    )
-    return Q(for_sale=True, price__isnull=False) & open_sale_state
-
-
 def size_q(size, small_max_cm, medium_max_cm):
     """By the longest side: small ≤ small_max_cm < medium ≤ medium_max_cm < large."""
     fits_within = {
@@ -254,7 +236,7 @@ def filter_paintings(queryset, cleaned_data, shop_settings):
     if cleaned_data.get("medium") is not None:
         queryset = queryset.filter(medium=cleaned_data["medium"])
     if cleaned_data.get("available"):
-        queryset = queryset.filter(available_q())
+        queryset = queryset.buyable()
     if cleaned_data.get("min_price") is not None:
         queryset = queryset.filter(price__gte=cleaned_data["min_price"])
     if cleaned_data.get("max_price") is not None:

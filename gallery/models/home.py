@@ -1,0 +1,131 @@
+"""The home page: hero, featured series, selected paintings, latest journal notes."""
+
+from django.db import models
+from django.http import Http404
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.url_routing import RouteResult
+
+from ..images import (
+    CARD_IMAGE,
+    HERO_IMAGE,
+    SHARE_IMAGE_SPEC,
+    attach_images,
+    image_field,
+)
+from ..query import VisiblePageManager, all_pages
+from .collections import CollectionPage
+from .journal import ArticlePage
+from .mixins import SeoMixin
+from .paintings import PaintingPage
+
+
+class HomePage(SeoMixin, Page):
+    objects = VisiblePageManager()
+
+    hero_image = image_field()
+    hero_heading = models.CharField(max_length=120, blank=True)
+    hero_text = models.TextField(blank=True)
+    hero_cta_text = models.CharField("call to action", max_length=60, blank=True)
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    featured_collection = models.ForeignKey(
+        "gallery.CollectionPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldRowPanel([FieldPanel("hero_cta_text"), FieldPanel("hero_cta_page")]),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("featured_collection"),
+        InlinePanel("featured_paintings", label="Featured paintings", max_num=12),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    main_image_field = "hero_image"
+
+    def route(self, request, path_components):
+        """Finds a descendant by its URL in two queries instead of two per level.
+
+        Only pages under live pages are served: the admin can unpublish a
+        collection and leave its paintings live. View restrictions are Wagtail's
+        to check when serving. The parent comes in the same query, for the
+        page's breadcrumb.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        parent_path = self.url_path + "".join(f"{part}/" for part in path_components[:-1])
+        url_path = f"{parent_path}{path_components[-1]}/"
+        found = {
+            page.url_path: page
+            for page in all_pages().reachable().filter(url_path__in=[parent_path, url_path])
+        }
+        parent = self if parent_path == self.url_path else found.get(parent_path)
+        if url_path not in found or parent is None:
+            raise Http404
+        page = found[url_path].specific
+        # treebeard's get_parent() returns this cached parent without a query.
+        page._cached_parent_obj = parent
+        return RouteResult(page)
+
+    def get_featured_paintings(self):
+        return list(
+            PaintingPage.objects.visible()
+            .filter(home_features__page=self)
+            .order_by("home_features__sort_order")
+            .with_sale_status()
+            .select_related("medium", "sale_state")
+        )
+
+    def get_featured_collection(self):
+        if not self.featured_collection_id:
+            return None
+        return CollectionPage.objects.visible().filter(pk=self.featured_collection_id).first()
+
+    def get_latest_articles(self, count=3):
+        return list(ArticlePage.objects.visible().order_by("-date", "-pk")[:count])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paintings = self.get_featured_paintings()
+        collection = self.get_featured_collection()
+        articles = self.get_latest_articles()
+        # The hero and every card share one image query and one rendition query.
+        attach_images(
+            [(self, "hero_image")]
+            + [(p, "image") for p in paintings]
+            + [(a, "cover_image") for a in articles]
+            + ([(collection, "cover_image")] if collection else []),
+            CARD_IMAGE,
+            HERO_IMAGE,
+            SHARE_IMAGE_SPEC,
+        )
+        context.update(
+            featured_paintings=paintings,
+            featured_collection=collection,
+            latest_articles=articles,
+        )
+        return context
+
+
+class HomePageFeaturedPainting(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_paintings")
+    painting = models.ForeignKey(
+        "gallery.PaintingPage", on_delete=models.CASCADE, related_name="home_features"
+    )
+
+    panels = [FieldPanel("painting")]
