@@ -99,7 +99,7 @@ SHIPPING_RATES = [
     {
         "name": "Insured courier – Europe",
         "amount": Decimal("45.00"),
-        "countries": "FR, DE, NL, BE, LU, IT, ES, PT, AT, IE, DK, SE, FI",
+        "countries": ["FR", "DE", "NL", "BE", "LU", "IT", "ES", "PT", "AT", "IE", "DK", "SE", "FI"],
         "min_days": 2,
         "max_days": 5,
         "sort_order": 1,
@@ -107,7 +107,7 @@ SHIPPING_RATES = [
     {
         "name": "Insured courier – worldwide",
         "amount": Decimal("120.00"),
-        "countries": "GB, CH, US",
+        "countries": ["GB", "CH", "US"],
         "min_days": 5,
         "max_days": 12,
         "sort_order": 2,
@@ -115,7 +115,7 @@ SHIPPING_RATES = [
     {
         "name": "Collect from the studio",
         "amount": Decimal("0.00"),
-        "countries": "ES",
+        "countries": ["ES"],
         "min_days": 1,
         "max_days": 3,
         "sort_order": 3,
