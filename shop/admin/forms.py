@@ -3,7 +3,7 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Order
+from ..models import Order
 
 
 class OrderReviewForm(WagtailAdminModelForm):

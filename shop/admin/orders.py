@@ -36,11 +36,11 @@ from wagtail.permissions import policy_registry
 
 from gallery.models import PaintingPage
 
-from . import payments, services
-from .admin_forms import MarkShippedForm, OrderReviewForm
-from .models import Order, SaleState, ShippingRate, ShopSettings
-from .sale_status import SaleStatus
-from .templatetags.shop_tags import money
+from .. import payments, services
+from ..models import Order, SaleState, ShippingRate, ShopSettings
+from ..sale_status import SaleStatus
+from ..templatetags.shop_tags import money
+from .forms import MarkShippedForm, OrderReviewForm
 
 # Any of these lets a user see orders; "ship" is the custom Order.Meta permission.
 ORDER_ACCESS = ["view", "change", "ship"]
