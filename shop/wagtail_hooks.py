@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin.orders import (
+from .admin import (
     ShopSummaryPanel,
     ShopViewSetGroup,
     order_permission_policy,

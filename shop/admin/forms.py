@@ -1,4 +1,4 @@
-"""Forms of the shop's Wagtail admin."""
+"""Forms of the shop's Wagtail admin: an order's review notes, and marking it shipped."""
 
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm

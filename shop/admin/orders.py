@@ -1,45 +1,29 @@
-"""The shop in the Wagtail admin: orders, sale states, shipping rates, home panel.
+"""Orders in the Wagtail admin: who may see them, the list, one order, marking it shipped.
 
-Nothing here changes an order's status or a painting's sale state by itself:
-those changes go through shop.services, which locks the rows and sends the
-e-mails once the transaction commits.
+Orders are made by checkout; here the artist reads them, edits their review
+notes and marks them shipped. The status change itself is shop.services's,
+which locks the row and sends the shipping e-mail once the transaction commits.
 """
 
-from decimal import Decimal
-
 import django_filters
-from django import forms
-from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
-from wagtail import hooks
+from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
 
-from gallery.models import PaintingPage
-
-from .. import payments, services
-from ..models import Order, SaleState, ShippingRate, ShopSettings
-from ..sale_status import SaleStatus
-from ..templatetags.shop_tags import money
+from .. import services
+from ..models import Order
+from .common import MoneyColumn
 from .forms import MarkShippedForm, OrderReviewForm
 
 # Any of these lets a user see orders; "ship" is the custom Order.Meta permission.
@@ -67,17 +51,11 @@ def user_can_see_orders(user):
     return order_permission_policy.user_has_any_permission(user, ORDER_ACCESS)
 
 
-class MoneyColumn(Column):
-    """An amount in the row's own currency (an order's), else the shop currency."""
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        currency = getattr(instance, "currency", None)
-        context["value"] = money(parent_context, context["raw_value"], currency)
-        return context
-
-
-# Orders -------------------------------------------------------------------
+def order_url_for(user, order, inspect_url_name):
+    """The admin page of `order` (its inspect view's URL name given) if `user` may see it."""
+    if order is not None and user_can_see_orders(user):
+        return reverse(inspect_url_name, args=[order.pk])
+    return None
 
 
 class OrderFilterSet(WagtailFilterSet):
@@ -279,368 +257,3 @@ class OrderViewSet(ModelViewSet):
             .get_permissions_to_register()
             .exclude(codename__in=["add_order", "delete_order"])
         )
-
-
-# Sale states ----------------------------------------------------------------
-
-
-def sale_state_policy():
-    return policy_registry.get_by_type(SaleState)
-
-
-class SaleStateFilterSet(WagtailFilterSet):
-    sale_state = django_filters.ChoiceFilter(
-        label="Sale state",
-        choices=SaleStatus.choices,
-        field_name="sale_status",  # PaintingQuerySet.with_sale_status()
-        empty_label="All",
-        widget=forms.RadioSelect,
-    )
-
-    class Meta:
-        model = PaintingPage
-        fields = []
-
-
-class SaleStateColumn(Column):
-    """The state, the order behind it, and the artist's way to change it."""
-
-    cell_template_name = "shop/admin/sale_state_cell.html"
-
-    def __init__(self, name, *, action_url=None, order_url=None, **kwargs):
-        super().__init__(name, **kwargs)
-        self.action_url = action_url
-        self.order_url = order_url
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        try:
-            state = instance.sale_state
-        except SaleState.DoesNotExist:
-            state = None
-        status = instance.sale_status
-        order = state.order if state and status in (SaleStatus.RESERVED, SaleStatus.SOLD) else None
-        context.update(
-            status=status,
-            label=SaleStatus(status).label,
-            order=order,
-            order_url=order and self.order_url(order),
-            reserved_until=state.reserved_until if status == SaleStatus.RESERVED else None,
-            action_url=self.action_url(instance, status),
-        )
-        return context
-
-
-class SaleStateIndexView(generic.IndexView):
-    """Every painting with its sale state, from the shop's rows (never the page's)."""
-
-    model = PaintingPage
-    any_permission_required = SALE_STATE_ACCESS
-    filterset_class = SaleStateFilterSet
-    search_fields = ["title"]
-    search_backend_name = None
-    default_ordering = "title"
-    page_title = "Sale states"
-    make_available_url_name = None
-    release_url_name = None
-    order_inspect_url_name = None
-
-    @cached_property
-    def permission_policy(self):
-        return sale_state_policy()
-
-    def get_base_queryset(self):
-        return PaintingPage.objects.with_sale_status().select_related("sale_state__order")
-
-    def get_action_url(self, painting, status):
-        """Release a live reservation, or put a sold painting back on sale."""
-        url_name = {
-            SaleStatus.RESERVED: self.release_url_name,
-            SaleStatus.SOLD: self.make_available_url_name,
-        }.get(status)
-        if url_name and self.user_has_permission("change"):
-            return reverse(url_name, args=[painting.pk])
-        return None
-
-    def get_order_url(self, order):
-        if user_can_see_orders(self.request.user):
-            return reverse(self.order_inspect_url_name, args=[order.pk])
-        return None
-
-    @cached_property
-    def columns(self):
-        return [
-            TitleColumn(
-                "title",
-                label="Painting",
-                sort_key="title",
-                get_url=lambda painting: reverse("wagtailadmin_pages:edit", args=[painting.pk]),
-            ),
-            MoneyColumn("price", sort_key="price"),
-            SaleStateColumn(
-                "sale_state",
-                label="Sale state",
-                action_url=self.get_action_url,
-                order_url=self.get_order_url,
-            ),
-        ]
-
-
-class SaleStateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Asks first, then changes one painting's sale state through shop.services.
-
-    Subclasses say which state the action applies to (`applies_to`) and do it in
-    `perform()`; a painting in another state by the time the artist confirms
-    (the buyer paid, the reservation lapsed) is left alone with a message.
-    """
-
-    permission_required = "change"
-    header_icon = "tag"
-    index_url_name = None
-    make_available_url_name = None
-    release_url_name = None
-    order_inspect_url_name = None
-    applies_to = None
-    not_applicable_message = ""
-
-    @cached_property
-    def permission_policy(self):
-        return sale_state_policy()
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.painting = get_object_or_404(
-            PaintingPage.objects.with_sale_status().select_related("sale_state__order"),
-            pk=kwargs["painting_id"],
-        )
-
-    def get_page_subtitle(self):
-        return self.painting.title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": "Sale states"},
-            {"url": "", "label": self.page_title, "sublabel": self.painting.title},
-        ]
-
-    def not_applicable_response(self):
-        messages.warning(self.request, self.not_applicable_message.format(self.painting.title))
-        return redirect(self.index_url_name)
-
-    def get(self, request, *args, **kwargs):
-        if self.painting.sale_status != self.applies_to:
-            return self.not_applicable_response()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.painting.sale_status != self.applies_to:
-            return self.not_applicable_response()
-        self.perform()
-        return redirect(self.index_url_name)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        order = self.painting.sale_state.order
-        context.update(
-            painting=self.painting,
-            order=order,
-            order_url=(
-                reverse(self.order_inspect_url_name, args=[order.pk])
-                if order and user_can_see_orders(self.request.user)
-                else None
-            ),
-        )
-        return context
-
-
-class MakeAvailableAgainView(SaleStateActionView):
-    """A sold painting back on sale (after a refund, say)."""
-
-    template_name = "shop/admin/confirm_make_available.html"
-    page_title = "Make available again"
-    applies_to = SaleStatus.SOLD
-    not_applicable_message = "“{}” is not sold, so nothing was changed."
-
-    def perform(self):
-        services.make_available_again(self.painting.pk)
-        messages.success(self.request, f"“{self.painting.title}” is available again.")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        order = context["order"]
-        context["order_refunded"] = order is not None and order.status == Order.Status.REFUNDED
-        return context
-
-
-class ReleaseReservationView(SaleStateActionView):
-    """Ends a live reservation now: its checkout is expired at Stripe, its paintings freed."""
-
-    template_name = "shop/admin/confirm_release.html"
-    page_title = "Release reservation"
-    applies_to = SaleStatus.RESERVED
-    not_applicable_message = "“{}” is no longer reserved, so nothing was changed."
-
-    def perform(self):
-        order = self.painting.sale_state.order
-        if order is None:  # its order is gone (orders can't be deleted in the admin)
-            messages.warning(self.request, "This reservation has no order; it lapses by itself.")
-            return
-        try:
-            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
-                order = services.cancel_checkout(order.pk, reason="Released by the artist.")
-        except payments.PaymentError:
-            messages.error(
-                self.request,
-                "Stripe could not be reached, so the checkout is still open and nothing was "
-                "changed. Try again in a minute.",
-            )
-            return
-        if order.status == Order.Status.CANCELLED:
-            messages.success(self.request, f"Order {order} released: its paintings are available.")
-        elif order.status == Order.Status.PENDING:
-            messages.warning(
-                self.request,
-                f"The buyer of order {order} has paid with a delayed method and the bank has "
-                "not answered yet, so its paintings stay with it until the bank does (at most "
-                "10 days).",
-            )
-        else:
-            messages.warning(
-                self.request,
-                f"Order {order} was paid meanwhile ({order.get_status_display().lower()}), "
-                "so its paintings stay with it.",
-            )
-
-
-class SaleStateViewSet(ViewSet):
-    name = "shop_sale_states"
-    url_prefix = "shop/sale-states"
-    icon = "tag"
-    menu_label = "Sale states"
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            header_icon=self.icon,
-            index_url_name=self.get_url_name("index"),
-            index_results_url_name=self.get_url_name("index_results"),
-            make_available_url_name=self.get_url_name("make_available"),
-            release_url_name=self.get_url_name("release"),
-            order_inspect_url_name=OrderViewSet.name + ":inspect",
-            **kwargs,
-        )
-
-    @cached_property
-    def index_view(self):
-        return self.construct_view(SaleStateIndexView)
-
-    @cached_property
-    def index_results_view(self):
-        return self.construct_view(SaleStateIndexView, results_only=True)
-
-    @cached_property
-    def make_available_view(self):
-        return self.construct_view(MakeAvailableAgainView)
-
-    @cached_property
-    def release_view(self):
-        return self.construct_view(ReleaseReservationView)
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(
-                "<int:painting_id>/make-available/",
-                self.make_available_view,
-                name="make_available",
-            ),
-            path("<int:painting_id>/release/", self.release_view, name="release"),
-        ]
-
-    @cached_property
-    def menu_item_class(self):
-        class SaleStateMenuItem(MenuItem):
-            def is_shown(self, request):
-                return sale_state_policy().user_has_any_permission(request.user, SALE_STATE_ACCESS)
-
-        return SaleStateMenuItem
-
-    def get_permissions_to_register(self):
-        return Permission.objects.filter(
-            content_type=ContentType.objects.get_for_model(SaleState),
-            codename__in=["view_salestate", "change_salestate"],
-        )
-
-    def on_register(self):
-        super().on_register()
-        hooks.register("register_permissions", self.get_permissions_to_register)
-
-
-# Shipping rates -------------------------------------------------------------
-
-
-class ShippingRateViewSet(ModelViewSet):
-    model = ShippingRate
-    name = "shop_shipping_rates"
-    url_prefix = "shop/shipping-rates"
-    icon = "site"
-    menu_label = "Shipping rates"
-    sort_order_field = "sort_order"
-    list_display = [
-        "name",
-        MoneyColumn("amount", sort_key="amount"),
-        Column(
-            "countries",
-            accessor=lambda rate: rate.countries or "Every shipping country",
-        ),
-        Column(
-            "delivery",
-            label="Delivery (business days)",
-            accessor=lambda rate: f"{rate.min_days}–{rate.max_days}",
-        ),
-    ]
-
-
-class ShopViewSetGroup(ViewSetGroup):
-    menu_label = "Shop"
-    menu_icon = "clipboard-list"
-    menu_order = 250
-    items = (OrderViewSet, SaleStateViewSet, ShippingRateViewSet)
-
-
-# Home page ------------------------------------------------------------------
-
-
-class ShopSummaryPanel(Component):
-    """Orders to ship, orders to review, and this month's sales."""
-
-    name = "shop_summary"
-    template_name = "shop/admin/home_panel.html"
-    order = 50
-
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
-        currency = ShopSettings.for_request(request).currency
-        month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        sales = Order.objects.filter(
-            status__in=[Order.Status.PAID, Order.Status.SHIPPED],
-            paid_at__gte=month_start,
-            currency=currency,
-        ).aggregate(count=Count("pk"), total=Sum(F("subtotal") + F("shipping_amount")))
-        index_url = reverse(OrderViewSet.name + ":index")
-        live_reservations = SaleState.objects.filter(
-            status=SaleStatus.RESERVED, reserved_until__gt=timezone.now()
-        )
-        return {
-            "reserved": live_reservations.count(),
-            "reserved_url": reverse(SaleStateViewSet.name + ":index") + "?sale_state=reserved",
-            "request": request,
-            "to_ship": Order.objects.filter(status=Order.Status.PAID).count(),
-            "to_ship_url": f"{index_url}?status={Order.Status.PAID}",
-            "to_review": Order.objects.filter(needs_review=True).count(),
-            "to_review_url": f"{index_url}?needs_review=true",
-            "month_start": month_start,
-            "sales_count": sales["count"],
-            "sales_total": sales["total"] or Decimal("0"),
-            "currency": currency,
-        }
