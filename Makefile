@@ -26,6 +26,7 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 $(AXE):
 	-npm install --prefix "$(CURDIR)" --no-save --no-audit --no-fund --silent axe-core@4.14.1

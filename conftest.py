@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 
+from tests.real_parts import missing_part
+
 # Django's live_server runs in a thread while Playwright's sync API holds an
 # event loop in the test thread; Django would otherwise refuse ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,12 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def missing_part(message, required_by):
-    if os.environ.get(required_by) == "1":
-        pytest.fail(f"{message} ({required_by}=1, so this is a failure)", pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

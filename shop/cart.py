@@ -1,4 +1,11 @@
-"""The session cart: painting page ids only, never prices."""
+"""The session cart: painting page ids only, never prices; and the cart as the
+shopper sees it now (`cart_lines`)."""
+
+from dataclasses import dataclass
+
+from gallery.models import PaintingPage
+
+from .sale_status import SaleStatus
 
 SESSION_KEY = "cart"
 
@@ -37,3 +44,55 @@ class Cart:
     def _save(self):
         self.session[SESSION_KEY] = list(self.ids)
         self.session.modified = True
+
+
+@dataclass
+class CartLine:
+    painting_id: int
+    painting: PaintingPage | None
+    status: SaleStatus
+    # Reserved by this buyer's own unfinished checkout (they came back from Stripe).
+    reserved_for_buyer: bool = False
+    # Paid for by this buyer with a delayed method: the bank has yet to confirm.
+    awaiting_bank: bool = False
+
+    @property
+    def can_buy(self):
+        return self.status == SaleStatus.AVAILABLE or self.reserved_for_buyer
+
+    @property
+    def label(self):
+        if self.reserved_for_buyer:
+            return "Reserved for you while you pay"
+        if self.awaiting_bank:
+            return "Yours once your bank confirms the payment"
+        return self.status.label
+
+
+def cart_lines(painting_ids, buyers_orders=()):
+    """The cart as the shopper should see it now, in two queries.
+
+    buyers_orders: the pending orders of this buyer, whose reservations a new
+    checkout takes over (see pending_orders_of).
+    """
+    pages = PaintingPage.objects.visible().filter(pk__in=painting_ids).with_card_data()
+    by_id = {page.pk: page for page in pages}
+    own = {order.pk: order for order in buyers_orders}
+    lines = []
+    for pk in painting_ids:
+        page = by_id.get(pk)
+        if page is None:
+            lines.append(CartLine(pk, None, SaleStatus.UNPUBLISHED))
+            continue
+        status = SaleStatus(page.sale_status)
+        order = own.get(page.sale_state.order_id) if status == SaleStatus.RESERVED else None
+        lines.append(
+            CartLine(
+                pk,
+                page,
+                status,
+                reserved_for_buyer=bool(order and not order.awaiting_bank_since),
+                awaiting_bank=bool(order and order.awaiting_bank_since),
+            )
+        )
+    return lines

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.models import PaintingPage
 
 from . import limits, payments, services
-from .cart import Cart
+from .cart import Cart, cart_lines
 from .models import Order, ShopSettings
 from .sale_status import SaleStatus
 from .tokens import order_number_from, order_token
@@ -59,7 +59,7 @@ def cart_remove(request, page_id):
 
 @require_GET
 def cart_detail(request):
-    lines = services.cart_lines(Cart(request).ids, _buyers_pending_orders(request))
+    lines = cart_lines(Cart(request).ids, _buyers_pending_orders(request))
     buyable = [line for line in lines if line.can_buy]
     subtotal = sum((line.painting.price for line in buyable), start=0)
     rates = payments.offered_shipping_rates()

@@ -13,8 +13,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from conftest import missing_part
 from gallery.demo import build_demo_site
+from tests.real_parts import missing_part
 
 REPO = Path(__file__).resolve().parents[1]
 AXE_JS = Path(os.environ.get("AXE_JS") or REPO / "node_modules" / "axe-core" / "axe.min.js")

@@ -1,7 +1,6 @@
 """The home page: hero, featured series, selected paintings, latest journal notes."""
 
 from django.db import models
-from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -59,7 +58,7 @@ class HomePage(SeoMixin, Page):
     main_image_field = "hero_image"
 
     def route(self, request, path_components):
-        """Finds a descendant by its URL in two queries instead of two per level.
+        """Finds a descendant by its URL in one query instead of two per level.
 
         Only pages under live pages are served: the admin can unpublish a
         collection and leave its paintings live. View restrictions are Wagtail's
@@ -76,7 +75,10 @@ class HomePage(SeoMixin, Page):
         }
         parent = self if parent_path == self.url_path else found.get(parent_path)
         if url_path not in found or parent is None:
-            raise Http404
+            # Not a page at that address: Wagtail's own level-by-level walk, so a
+            # page's sub-routes (RoutablePageMixin) keep working; LiveRouteMixin
+            # still refuses to walk through an unpublished page.
+            return super().route(request, path_components)
         page = found[url_path].specific
         # treebeard's get_parent() returns this cached parent without a query.
         page._cached_parent_obj = parent

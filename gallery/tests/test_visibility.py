@@ -6,20 +6,25 @@ through real requests on the real page tree.
 """
 
 import re
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
 from gallery.models import (
     CollectionPage,
-    GalleryIndexPage,
-    HomePage,
     HomePageFeaturedPainting,
     PaintingPage,
+)
+from tests.factories import (
+    CollectionPageFactory,
+    GalleryIndexPageFactory,
+    HomePageFactory,
+    PaintingPageFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,44 +32,27 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "studio"
 
 
-def add_painting(collection, slug):
-    return collection.add_child(
-        instance=PaintingPage(
-            title=f"Harbour {slug}",
-            slug=slug,
-            width_cm=Decimal("50"),
-            height_cm=Decimal("40"),
-            price=Decimal("500"),
-        )
-    )
-
-
 @pytest.fixture
 def tree():
     """Home → gallery → sea (open and password-protected paintings), hidden
     (unpublished, with a live painting); and an unpublished gallery whose
     collection and painting are live."""
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Home", slug="visibility-home"))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "testserver", "port": 80, "root_page": home},
-    )
-    gallery = home.add_child(instance=GalleryIndexPage(title="Gallery", slug="gallery"))
-    sea = gallery.add_child(instance=CollectionPage(title="Sea", slug="sea"))
-    hidden = gallery.add_child(instance=CollectionPage(title="Hidden series", slug="hidden"))
-    old_gallery = home.add_child(instance=GalleryIndexPage(title="Old gallery", slug="old"))
-    archive = old_gallery.add_child(instance=CollectionPage(title="Archive", slug="archive"))
+    home = HomePageFactory(site__hostname="testserver", site__port=80)
+    gallery = GalleryIndexPageFactory(parent=home)
+    sea = CollectionPageFactory(parent=gallery)
+    hidden = CollectionPageFactory(parent=gallery, title="Hidden series", slug="hidden")
+    old_gallery = GalleryIndexPageFactory(parent=home, title="Old gallery", slug="old")
+    archive = CollectionPageFactory(parent=old_gallery, title="Archive")
     t = SimpleNamespace(
         home=home,
         gallery=gallery,
         sea=sea,
         hidden=hidden,
         archive=archive,
-        public=add_painting(sea, "public"),
-        protected=add_painting(sea, "protected"),
-        orphan=add_painting(hidden, "orphan"),
-        buried=add_painting(archive, "buried"),
+        public=PaintingPageFactory(parent=sea, title="Harbour public", slug="public"),
+        protected=PaintingPageFactory(parent=sea, title="Harbour protected", slug="protected"),
+        orphan=PaintingPageFactory(parent=hidden, title="Harbour orphan", slug="orphan"),
+        buried=PaintingPageFactory(parent=archive, title="Harbour buried", slug="buried"),
     )
     PageViewRestriction.objects.create(
         page=t.protected, restriction_type=PageViewRestriction.PASSWORD, password=PASSWORD
@@ -103,7 +91,7 @@ def test_collection_page_lists_only_visible_paintings(client, tree):
 
 
 def test_gallery_index_lists_only_visible_collections(client, tree):
-    members = tree.gallery.add_child(instance=CollectionPage(title="Members", slug="members"))
+    members = CollectionPageFactory(parent=tree.gallery, title="Members")
     PageViewRestriction.objects.create(page=members, restriction_type="login")
     content = client.get("/gallery/").content.decode()
     assert "/gallery/sea/" in content
@@ -165,3 +153,19 @@ def test_password_protected_painting_opens_with_its_password(client, tree):
     )
     assert response.status_code == 200
     assert "Harbour protected" in response.content.decode()
+
+
+def test_an_address_below_a_page_goes_to_that_pages_own_routing(client, tree, monkeypatch):
+    """A page with sub-routes (RoutablePageMixin, say) still gets its own URLs:
+    HomePage.route falls back to Wagtail's walk when no page has the address."""
+
+    def route_by_year(page, request, path_components):
+        # As RoutablePageMixin does: sub-routes of a live page only.
+        if page.live and path_components == ["2026"]:
+            return RouteResult(page)
+        raise Http404
+
+    monkeypatch.setattr(CollectionPage, "route", route_by_year)
+    assert client.get("/gallery/sea/2026/").status_code == 200
+    assert client.get("/gallery/sea/1999/").status_code == 404
+    assert client.get("/gallery/hidden/2026/").status_code == 404

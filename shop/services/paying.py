@@ -1,0 +1,193 @@
+"""A completed Checkout Session: paid, held for the bank, or flagged; then shipped,
+refunded, or (by the artist) put back on sale."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import payments
+from ..emails import send_order_emails, send_shipping_notice
+from ..models import Order
+from ..sale_status import SaleStatus
+from .rows import CheckoutError, flag, lock_sale_states, painting_ids
+
+# A session that completes with a delayed payment method (e.g. SEPA debit)
+# holds its paintings while the bank confirms: this long from its first word.
+ASYNC_PAYMENT_HOLD = timedelta(days=10)
+# Stripe's payment_status values that mean the money is there.
+PAID_STATUSES = ("paid", "no_payment_required")
+
+# Longest text kept in the review notes for one value that did not fit.
+NOTE_LIMIT = 2000
+
+
+def record_buyer_details(order, details):
+    """Copies name, e-mail, address and shipping choice from a Checkout Session.
+
+    A value longer than its column is stored shortened and kept whole in the
+    review notes, so a paid order is never lost to a long name or address.
+    """
+    overflow = []
+    for field_name, value in details.items():
+        if value in (None, ""):
+            continue
+        field = Order._meta.get_field(field_name)
+        if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+            overflow.append(f"{field.verbose_name}: {value[:NOTE_LIMIT]}")
+            value = value[: field.max_length]
+        elif isinstance(value, Decimal) and not _fits(field, value):
+            overflow.append(f"{field.verbose_name}: {value}")
+            continue
+        setattr(order, field_name, value)
+    if overflow:
+        in_full = "\n".join(overflow)
+        flag(order, f"Stripe sent more than fits; stored shortened. In full:\n{in_full}")
+
+
+def _fits(field, amount):
+    """Whether a Decimal fits a DecimalField (PostgreSQL refuses an overflow)."""
+    return abs(amount) < Decimal(10) ** (field.max_digits - field.decimal_places)
+
+
+def hold_for_async_payment(order_id, details):
+    """The session completed but the bank has not confirmed yet: keep the paintings."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != Order.Status.PENDING:
+            return order
+        record_buyer_details(order, details)
+        # Held once, from the first word of it: a repeated event, a visit to the
+        # success page or a cancel attempt never makes the hold longer.
+        order.awaiting_bank_since = order.awaiting_bank_since or timezone.now()
+        order.reserved_until = order.awaiting_bank_since + ASYNC_PAYMENT_HOLD
+        for state in lock_sale_states(painting_ids(order)):
+            if state.order_id == order.pk and state.status == SaleStatus.RESERVED:
+                state.reserved_until = order.reserved_until
+                state.save(update_fields=["reserved_until", "updated_at"])
+        order.save()
+    return order
+
+
+def _check_shipping(order):
+    """Flags a shipping charge that was not offered, or a rate chosen outside its countries."""
+    offered = order.shipping_offered
+    if offered and Decimal(order.shipping_amount) not in [Decimal(r["amount"]) for r in offered]:
+        flag(order, f"Shipping charged ({order.shipping_amount}) is not a rate offered.")
+    chosen = next((r for r in offered if r["name"] == order.shipping_name), None)
+    countries = (chosen or {}).get("countries") or []
+    if countries and order.country not in countries:
+        flag(order, f"“{order.shipping_name}” does not ship to {order.country}: adjust shipping.")
+
+
+def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
+    """The payment succeeded: the order is paid and its paintings sold. Idempotent.
+
+    A painting whose reservation lapsed and was taken by another buyer is never
+    sold twice: the order is flagged for the artist to refund or resolve.
+    Returns (order, newly_paid).
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.REFUNDED):
+            return order, False
+        was = order.status
+        record_buyer_details(order, details)
+        paid = None if amount_total_minor is None else Decimal(amount_total_minor) / 100
+        amount_field = Order._meta.get_field("amount_paid")
+        order.amount_paid = paid if paid is not None and _fits(amount_field, paid) else None
+        order.stripe_payment_intent = (payment_intent or order.stripe_payment_intent)[:255]
+        expected = payments.to_minor(order.total)
+        if amount_total_minor is None:
+            flag(order, "Stripe did not say how much it charged: check the payment in Stripe.")
+        elif amount_total_minor != expected:
+            flag(
+                order,
+                f"Stripe charged {amount_total_minor} minor units; the order total is {expected}.",
+            )
+        _check_shipping(order)
+        if was != Order.Status.PENDING:
+            flag(order, f"Payment arrived after the order was {was}.")
+
+        for state in lock_sale_states(painting_ids(order)):
+            ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
+            free = state.effective_status == SaleStatus.AVAILABLE
+            if ours or free:
+                state.status = SaleStatus.SOLD
+                state.order = order
+                state.reserved_until = None
+                state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            else:
+                title = order.lines.get(painting_id=state.painting_id).title
+                flag(order, f"“{title}” went to order {state.order} before this payment: refund.")
+
+        order.status = Order.Status.PAID
+        order.paid_at = timezone.now()
+        order.closed_at = None
+        order.save()
+        transaction.on_commit(lambda: send_order_emails(order.pk))
+    return order, True
+
+
+def flag_for_review(order_id, reason):
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        flag(order, reason)
+        order.save(update_fields=["needs_review", "review_reason"])
+    return order
+
+
+def mark_refunded(order_id):
+    """Stripe refunded the charge. The paintings stay sold until the artist says otherwise."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status not in (Order.Status.PAID, Order.Status.SHIPPED):
+            return order
+        order.status = Order.Status.REFUNDED
+        order.closed_at = timezone.now()
+        order.save(update_fields=["status", "closed_at"])
+    return order
+
+
+def mark_shipped(order_id, *, carrier, tracking_number):
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != Order.Status.PAID:
+            raise CheckoutError(f"Only a paid order can be shipped; {order} is {order.status}.")
+        order.status = Order.Status.SHIPPED
+        order.carrier = carrier
+        order.tracking_number = tracking_number
+        order.shipped_at = timezone.now()
+        order.save(update_fields=["status", "carrier", "tracking_number", "shipped_at"])
+        transaction.on_commit(lambda: send_shipping_notice(order.pk))
+    return order
+
+
+def make_available_again(painting_id):
+    """The artist's explicit decision (e.g. after a refund) to sell a sold painting again."""
+    with transaction.atomic():
+        (state,) = lock_sale_states([painting_id])
+        if state.status != SaleStatus.SOLD:
+            return state
+        state.status = SaleStatus.AVAILABLE
+        state.order = None
+        state.reserved_until = None
+        state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+    return state
+
+
+def apply_completed_session(order, session):
+    """A completed Checkout Session: paid → fulfil; not yet paid → hold for the bank.
+
+    Used by the webhook, the success page and cancelling alike.
+    """
+    details = payments.buyer_details(session, order.shipping_offered)
+    if session.get("payment_status") in PAID_STATUSES:
+        return fulfil_order(
+            order.pk,
+            amount_total_minor=payments.amount_total(session),
+            details=details,
+            payment_intent=payments.payment_intent_id(session),
+        )[0]
+    return hold_for_async_payment(order.pk, details)
