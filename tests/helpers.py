@@ -1,0 +1,84 @@
+"""What a buyer's browser and Stripe do in tests: press the shop's buttons, deliver events,
+follow the stand-in's hosted page. Plain functions; the fixtures stay in conftest.py."""
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import requests
+from django.urls import reverse
+from wagtail.models import Site
+
+from shop.models import ShopSettings
+
+SEARCH_URL = reverse("search")
+
+
+def post_event(client, standin, event, signature=None):
+    """Delivers a Stripe event to the webhook the way the stand-in signs it."""
+    payload = event if isinstance(event, bytes) else json.dumps(event).encode()
+    return client.post(
+        "/checkout/wh/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature or standin.sign(payload),
+    )
+
+
+def checkout_form(client):
+    """The fields of the cart page's checkout form, as a browser would submit them."""
+    html = client.get("/cart/").content.decode()
+    form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)
+    return {"painting": re.findall(r'name="painting" value="(\d+)"', form[0]) if form else []}
+
+
+def press_checkout(client):
+    return client.post("/checkout/", checkout_form(client))
+
+
+def start_checkout(client, *paintings):
+    """Puts the paintings in this browser's cart and presses the cart page's checkout button."""
+    for painting in paintings:
+        client.post(f"/cart/add/{painting.pk}/")
+    return press_checkout(client)
+
+
+def stripe_page(response):
+    """The hosted checkout page the shop sent the buyer to."""
+    assert response.status_code == 303, response
+    page = requests.get(response["Location"], timeout=10)
+    assert page.status_code == 200
+    return response["Location"], page.text
+
+
+def press_on_stripe(page_url, page_html, action, **fields):
+    """Submits the hosted page's form with one of its buttons; returns where it leads."""
+    form_action = re.search(r'<form method="post" action="([^"]+)"', page_html)[1]
+    parts = urlsplit(page_url)
+    answer = requests.post(
+        f"{parts.scheme}://{parts.netloc}{form_action}",
+        data={"action": action, **fields},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 303, answer.text
+    return answer.headers["Location"]
+
+
+def shop_settings():
+    """The default site's shop settings."""
+    return ShopSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+# --- the search page ------------------------------------------------------------
+
+
+def search_for(client, **params):
+    response = client.get(SEARCH_URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def titles(response):
+    """The titles of the paintings a search or collection page lists, in order."""
+    return [painting.title for painting in response.context["paintings"]]
