@@ -20,7 +20,7 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("accounts.urls")),
+    path("account/", include("buyers.urls")),
     path("", include("shop.urls")),
 ]
 

@@ -18,7 +18,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import connection
 from django.test import RequestFactory
 
-from accounts.lockout import ADMIN_LOGIN_FAILED_MESSAGE, LOGIN_FAILED_MESSAGE
+from buyers.lockout import ADMIN_LOGIN_FAILED_MESSAGE, LOGIN_FAILED_MESSAGE
 from pgp_site.client_ip import client_ip
 from tests.gunicorn_server import WebClient, start_gunicorn, worker_pids
 

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "gallery",
     "shop",
     "search",
-    "accounts",
+    "buyers",
     "pgp_site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -221,18 +221,18 @@ ACCOUNT_RATE_LIMITS = {
     "change_email": "3/h/user",
 }
 # The adapter keeps the cart across logout and signs e-mails with the artist's name.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "buyers.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
-    "login": "accounts.forms.LoginForm",
-    "signup": "accounts.forms.SignupForm",
-    "add_email": "accounts.forms.AddEmailForm",
-    "change_password": "accounts.forms.ChangePasswordForm",
-    "set_password": "accounts.forms.SetPasswordForm",
-    "reset_password": "accounts.forms.ResetPasswordForm",
-    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "login": "buyers.forms.LoginForm",
+    "signup": "buyers.forms.SignupForm",
+    "add_email": "buyers.forms.AddEmailForm",
+    "change_password": "buyers.forms.ChangePasswordForm",
+    "set_password": "buyers.forms.SetPasswordForm",
+    "reset_password": "buyers.forms.ResetPasswordForm",
+    "reset_password_from_key": "buyers.forms.ResetPasswordKeyForm",
 }
 LOGIN_REDIRECT_URL = "/account/"
-WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "buyers.forms.AdminLoginForm"
 # Wagtail's own reset form has no limit; the artist resets at /accounts/password/reset/.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
@@ -246,14 +246,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # 5 failures an account is locked for 15 minutes, and so, separately, is the
 # client address. django-axes keeps the counts in the database (shared by all
 # workers, incremented under a row lock). A lockout reads like a wrong
-# password (accounts/lockout.py). `manage.py axes_reset_username <name>` unlocks.
+# password (buyers/lockout.py). `manage.py axes_reset_username <name>` unlocks.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "pgp_site.client_ip.client_ip_or_none"
-AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "buyers.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "buyers.lockout.lockout_response"
 # Guesses during a lockout are refused, not stored: the lockout ends 15 minutes
 # after the last counted failure, and a flood cannot grow the attempts table.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -417,7 +417,7 @@ if not re.fullmatch(r"0|[1-9]\d*/\d*[smhd]", SHOP_CHECKOUT_RATE):
     )
 # What a buyer's account adds to a Stripe Checkout Session (a saved address):
 # a function of the user, so the shop itself knows nothing of accounts.
-SHOP_CHECKOUT_PARAMS = "accounts.stripe_customer.checkout_params_for"
+SHOP_CHECKOUT_PARAMS = "buyers.stripe_customer.checkout_params_for"
 # And what one checkout, and one client address at a time, may hold: without
 # these one request could reserve every painting ("0" turns a limit off).
 SHOP_MAX_PAINTINGS_PER_CHECKOUT = int(os.environ.get("SHOP_MAX_PAINTINGS_PER_CHECKOUT") or 5)

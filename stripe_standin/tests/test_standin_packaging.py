@@ -14,7 +14,7 @@ import stripe_standin
 
 PROJECT = Path(__file__).resolve().parents[1]  # stripe_standin/, with pyproject.toml
 ROOT = PROJECT.parent
-APPS = ("accounts", "gallery", "pgp_site", "search", "shop")
+APPS = ("buyers", "gallery", "pgp_site", "search", "shop")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -23,6 +23,11 @@ class Profile(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # The table kept its name when the app was renamed from `accounts`:
+        # existing databases keep their rows (see migrations/0001_initial.py).
+        db_table = "accounts_profile"
+
     def __str__(self):
         return self.full_name or str(self.user)
 

@@ -9,7 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY, get_user_model
 
-from accounts.models import Profile
+from buyers.models import Profile
 from shop.models import Order, OrderLine
 
 from .conftest import PASSWORD, link_in_last_mail, make_user

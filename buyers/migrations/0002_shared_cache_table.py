@@ -13,6 +13,6 @@ def create_cache_tables(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("buyers", "0001_initial")]
 
     operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]

@@ -9,18 +9,18 @@ from django.dispatch import receiver
 from .orders import attach_guest_orders
 
 
-@receiver(email_confirmed, dispatch_uid="accounts_attach_orders_on_confirm")
+@receiver(email_confirmed, dispatch_uid="buyers_attach_orders_on_confirm")
 def attach_orders_on_confirmation(sender, request, email_address, **kwargs):
     attach_guest_orders(email_address.user, [email_address.email])
 
 
-@receiver(user_logged_in, dispatch_uid="accounts_attach_orders_on_login")
+@receiver(user_logged_in, dispatch_uid="buyers_attach_orders_on_login")
 def attach_orders_on_login(sender, request, user, **kwargs):
     # Covers guest orders placed with the account's address while signed out.
     attach_guest_orders(user)
 
 
-@receiver(password_reset, dispatch_uid="accounts_unlock_on_password_reset")
+@receiver(password_reset, dispatch_uid="buyers_unlock_on_password_reset")
 def unlock_on_password_reset(sender, request, user, **kwargs):
     # Whoever reset the password owns the mailbox: a stranger's five wrong
     # guesses every 15 minutes must not keep the artist out of her own admin.

@@ -71,7 +71,7 @@ def test_sign_up_errors_are_shown_next_to_the_fields(client):
     assert 'id="id_email_error"' in page
     assert "Enter a valid email address." in page
     assert signed_in_user_id(client) is None
-    # The site's wording (accounts.forms), no placeholders repeating the labels.
+    # The site's wording (buyers.forms), no placeholders repeating the labels.
     assert '<label for="id_email">E-mail address:</label>' in page
     assert 'placeholder="Email address"' not in page
 
@@ -113,7 +113,7 @@ def test_wrong_password_is_refused_with_a_message(client, buyer):
     )
     assert response.status_code == 200
     assert signed_in_user_id(client) is None
-    # The same words as a lockout (accounts/lockout.py): nothing tells them apart.
+    # The same words as a lockout (buyers/lockout.py): nothing tells them apart.
     assert "too many attempts to sign in" in response.content.decode()
 
 

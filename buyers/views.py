@@ -22,12 +22,12 @@ def profile(request):
         if form.is_valid():
             form.save()
             messages.success(request, "Your details are saved.")
-            return redirect("accounts:profile")
+            return redirect("buyers:profile")
         messages.error(request, "Your details were not saved: please correct the marked fields.")
     recent_orders = Order.objects.filter(user=request.user).prefetch_related("lines")[:3]
     return TemplateResponse(
         request,
-        "accounts/profile.html",
+        "buyers/profile.html",
         {"form": form, "profile": profile, "recent_orders": recent_orders},
     )
 
@@ -35,7 +35,7 @@ def profile(request):
 @verified_email_required
 def order_list(request):
     orders = Order.objects.filter(user=request.user).prefetch_related("lines")
-    return TemplateResponse(request, "accounts/order_list.html", {"orders": orders})
+    return TemplateResponse(request, "buyers/order_list.html", {"orders": orders})
 
 
 @verified_email_required
@@ -44,7 +44,7 @@ def order_detail(request, number):
     order = get_object_or_404(Order, user=request.user, number=number)
     return TemplateResponse(
         request,
-        "accounts/order_detail.html",
+        "buyers/order_detail.html",
         {"order": order, "lines": order.lines.select_related("painting")},
     )
 
@@ -63,4 +63,4 @@ def delete_account(request):
         get_adapter(request).logout(request)
         messages.success(request, "Your account is deleted. Your past orders stay on record.")
         return redirect("/")
-    return TemplateResponse(request, "accounts/delete_account.html", {"form": form})
+    return TemplateResponse(request, "buyers/delete_account.html", {"form": form})

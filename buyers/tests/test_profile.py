@@ -4,7 +4,7 @@ where the shop ships."""
 import pytest
 from wagtail.models import Site
 
-from accounts.models import Profile
+from buyers.models import Profile
 from shop.models import ShopSettings
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from accounts.orders import attach_guest_orders, normalise_email
+from buyers.orders import attach_guest_orders, normalise_email
 
 from .conftest import PASSWORD, link_in_last_mail, make_user
 from .test_orders import make_order

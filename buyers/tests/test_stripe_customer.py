@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import Profile
-from accounts.stripe_customer import checkout_params_for
+from buyers.models import Profile
+from buyers.stripe_customer import checkout_params_for
 from stripe_standin import StripeStandin
 
 from .conftest import make_user
