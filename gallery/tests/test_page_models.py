@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from PIL import Image as PILImage
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -20,7 +20,12 @@ from gallery.models import (
     PaintingPage,
     StandardPage,
 )
-from shop.tests.factories import make_image
+from tests.factories import (
+    CollectionPageFactory,
+    GalleryIndexPageFactory,
+    HomePageFactory,
+    ImageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +82,8 @@ class ArtistPublishesAPainting(WagtailPageTestCase):
     def setUp(self):
         self.artist = get_user_model().objects.create_superuser("artist", "a@example.com", "pw")
         self.client.force_login(self.artist)
-        root = Page.get_first_root_node()
-        self.home = root.add_child(instance=HomePage(title="Home", slug="artist-home"))
-        site = Site.objects.get(is_default_site=True)
-        site.root_page = self.home
-        site.save()  # save(), not update(): it clears Wagtail's cached site roots
-        gallery = self.home.add_child(instance=GalleryIndexPage(title="Gallery", slug="gallery"))
-        self.collection = gallery.add_child(instance=CollectionPage(title="Sea", slug="sea"))
+        self.home = HomePageFactory(site=True)
+        self.collection = CollectionPageFactory(parent=GalleryIndexPageFactory(parent=self.home))
 
     def upload_image(self):
         buffer = io.BytesIO()
@@ -156,6 +156,6 @@ def test_sizes_in_cm_and_inches():
 
 
 def test_seeded_image_helper_makes_real_files():
-    image = make_image("Check")
+    image = ImageFactory(title="Check")
     with image.open_file() as handle:
         assert PILImage.open(handle).size == (640, 480)

@@ -8,21 +8,23 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, Site
 
 from gallery.models import (
     ArticlePage,
-    CollectionPage,
-    GalleryIndexPage,
-    HomePage,
     HomePageFeaturedPainting,
-    JournalIndexPage,
     Medium,
     PaintingPage,
 )
-from shop.models import SaleState
-from shop.sale_status import SaleStatus
-from shop.tests.factories import make_image
+from tests.factories import (
+    ArticlePageFactory,
+    CollectionPageFactory,
+    GalleryIndexPageFactory,
+    HomePageFactory,
+    ImageFactory,
+    JournalIndexPageFactory,
+    PaintingPageFactory,
+    SaleStateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +33,18 @@ BUDGET = 15
 
 @pytest.fixture
 def site_tree():
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Home", slug="budget-home"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    gallery = home.add_child(instance=GalleryIndexPage(title="Gallery", slug="gallery"))
-    collection = gallery.add_child(
-        instance=CollectionPage(title="Sea", slug="sea", cover_image=make_image("Cover"))
+    home = HomePageFactory(site=True)
+    collection = CollectionPageFactory(
+        parent=GalleryIndexPageFactory(parent=home), cover_image=ImageFactory(title="Cover")
     )
-    journal = home.add_child(instance=JournalIndexPage(title="Journal", slug="journal"))
+    journal = JournalIndexPageFactory(parent=home)
     for day in range(1, 5):
-        journal.add_child(
-            instance=ArticlePage(
-                title=f"Studio notes {day}",
-                slug=f"notes-{day}",
-                date=datetime.date(2026, 1, day),
-                cover_image=make_image(f"Article {day}", size=(120, 80)),
-            )
+        ArticlePageFactory(
+            parent=journal,
+            title=f"Studio notes {day}",
+            slug=f"notes-{day}",
+            date=datetime.date(2026, 1, day),
+            cover_image=ImageFactory(title=f"Article {day}", file__width=120, file__height=80),
         )
     home.featured_collection = collection
     home.save()
@@ -58,26 +54,26 @@ def site_tree():
 def add_paintings(home, collection, count, start=0):
     oil, _ = Medium.objects.get_or_create(name="Oil")
     for index in range(start, start + count):
-        painting = collection.add_child(
-            instance=PaintingPage(
-                title=f"Painting {index}",
-                slug=f"painting-{index}",
-                width_cm=Decimal(30 + index),
-                height_cm=Decimal("40"),
-                price=Decimal("100") + index,
-                medium=oil,
-                support="canvas",
-                image=make_image(f"Painting {index}", size=(60 + index % 7, 50)),
-            )
+        painting = PaintingPageFactory(
+            parent=collection,
+            title=f"Painting {index}",
+            width_cm=30 + index,
+            price=Decimal("100") + index,
+            medium=oil,
+            image=ImageFactory(
+                title=f"Painting {index}", file__width=60 + index % 7, file__height=50
+            ),
         )
         if index % 3 == 0:
-            SaleState.objects.create(painting=painting, status=SaleStatus.SOLD)
+            SaleStateFactory(painting=painting)
         if index < 6:
             HomePageFeaturedPainting.objects.create(page=home, painting=painting, sort_order=index)
     last = collection.get_children().last().specific
     if not last.gallery_images.exists():  # the detail shots a painting page shows
         for detail in range(2):
-            last.gallery_images.create(image=make_image(f"Detail {detail}", size=(40, 40)))
+            last.gallery_images.create(
+                image=ImageFactory(title=f"Detail {detail}", file__width=40, file__height=40)
+            )
     return last
 
 
@@ -127,7 +123,7 @@ def test_article_query_count_does_not_grow_with_its_pictures(site_tree):
     def body_with(count):
         blocks = []
         for index in range(count):
-            image = make_image(f"Studio {count}-{index}", size=(90, 60))
+            image = ImageFactory(title=f"Studio {count}-{index}", file__width=90, file__height=60)
             blocks.append(("image", {"image": image, "caption": f"Studio {index}"}))
             blocks.append(("painting", {"painting": paintings[index]}))
         return blocks

@@ -6,31 +6,24 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Page, Site
 
-from gallery.models import ContactFormField, ContactPage, HomePage
+from gallery.models import ContactFormField
+from tests.factories import ContactPageFactory, HomePageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def contact():
-    home = Page.get_first_root_node().add_child(instance=HomePage(title="Home", slug="x-home"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    page = ContactPage(
-        title="Commissions",
-        slug="contact",
-        to_address="artist@example.com",
+    return ContactPageFactory(
+        parent=HomePageFactory(site=True),
         from_address="site@example.com",
         subject="Commission enquiry",
+        form_fields=[
+            ContactFormField(label="Name", field_type="singleline", required=True),
+            ContactFormField(label="Message", field_type="multiline", required=True),
+        ],
     )
-    page.form_fields = [
-        ContactFormField(label="Name", field_type="singleline", required=True),
-        ContactFormField(label="Message", field_type="multiline", required=True),
-    ]
-    return home.add_child(instance=page)
 
 
 def test_an_enquiry_is_stored_and_mailed_to_the_artist(client, contact):

@@ -13,8 +13,8 @@ from gallery.filters import PaintingFilterForm, filter_paintings
 from gallery.models import (
     PaintingPage,
 )
-
-from .conftest import SEARCH_URL, add_painting, default_settings, get, titles
+from tests.factories import PaintingPageFactory
+from tests.helpers import SEARCH_URL, search_for, shop_settings, titles
 
 # --- filters ------------------------------------------------------------------
 
@@ -58,29 +58,31 @@ def test_filters_and_their_combinations(client, corpus, params, expected):
         "coast": corpus.coast.pk,
     }
     params = {key: lookups.get(value, value) for key, value in params.items()}
-    response = get(client, **params)
+    response = search_for(client, **params)
     assert set(titles(response)) == expected
     assert response.context["paintings"].paginator.count == len(expected)
 
 
 def test_size_limits_come_from_the_shop_settings(client, corpus):
-    settings = default_settings()
+    settings = shop_settings()
     settings.small_max_cm = 30
     settings.medium_max_cm = 60
     settings.save()
-    assert set(titles(get(client, size="small"))) == {"Dawn Chorus", "Blue Shutters"}
-    assert set(titles(get(client, size="large"))) == {"Night Market", "Quiet Harbour"}
-    assert "Small (up to 30 cm)" in get(client, size="small").content.decode()
+    assert set(titles(search_for(client, size="small"))) == {"Dawn Chorus", "Blue Shutters"}
+    assert set(titles(search_for(client, size="large"))) == {"Night Market", "Quiet Harbour"}
+    assert "Small (up to 30 cm)" in search_for(client, size="small").content.decode()
 
 
 def test_square_means_sides_within_five_percent(site_tree):
     for width, height in [("100", "95"), ("95", "100"), ("100", "94.9"), ("94.9", "100")]:
-        add_painting(site_tree.coast, f"{width} x {height}", width=width, height=height)
-    shop_settings = default_settings()
+        PaintingPageFactory(
+            parent=site_tree.coast, title=f"{width} x {height}", width_cm=width, height_cm=height
+        )
+    settings = shop_settings()
 
     def oriented(orientation):
         paintings = filter_paintings(
-            PaintingPage.objects.all(), {"orientation": orientation}, shop_settings
+            PaintingPage.objects.all(), {"orientation": orientation}, settings
         )
         return sorted(paintings.values_list("title", flat=True))
 
@@ -134,8 +136,8 @@ def test_square_means_sides_within_five_percent(site_tree):
     ],
 )
 def test_sort_orders_with_and_without_a_query(client, corpus, sort, expected):
-    assert titles(get(client, sort=sort)) == expected
-    oil = titles(get(client, q="oil", sort=sort))
+    assert titles(search_for(client, sort=sort)) == expected
+    oil = titles(search_for(client, q="oil", sort=sort))
     assert oil == [
         title
         for title in expected
@@ -144,23 +146,23 @@ def test_sort_orders_with_and_without_a_query(client, corpus, sort, expected):
 
 
 def test_browsing_without_query_or_filters_lists_nothing_yet(client, corpus):
-    response = get(client)
+    response = search_for(client)
     assert response.context["paintings"] is None
     assert "choose filters to browse" in response.content.decode()
     # "Show paintings" with nothing chosen sends empty fields: every painting.
     empty_form = {name: "" for name in ("medium", "collection", "size", "sort")}
-    assert get(client, **empty_form).context["paintings"].paginator.count == 8
+    assert search_for(client, **empty_form).context["paintings"].paginator.count == 8
 
 
 def test_collection_browsing_keeps_the_artists_order(corpus):
     form = PaintingFilterForm({"available": "on"}, default_sort_label="Artist's order")
-    paintings = filter_paintings(corpus.coast.get_paintings(), form.filters, default_settings())
+    paintings = filter_paintings(corpus.coast.get_paintings(), form.filters, shop_settings())
     assert [p.title for p in paintings] == ["Harbour at Dawn", "Dawn Chorus"]
     assert "collection" not in form.fields
     assert form.fields["sort"].choices[0] == ("relevance", "Artist's order")
 
     unfiltered = filter_paintings(
-        corpus.coast.get_paintings(), PaintingFilterForm().filters, default_settings()
+        corpus.coast.get_paintings(), PaintingFilterForm().filters, shop_settings()
     )
     assert len(unfiltered) == 5
 
@@ -176,16 +178,18 @@ def next_link(response):
 @pytest.mark.parametrize("query", ["", "study"])
 def test_pagination_keeps_query_and_filters(client, site_tree, query):
     for number in range(30):
-        add_painting(
-            site_tree.city,
-            f"Study {number}",
-            width=30,
-            height=40,
+        PaintingPageFactory(
+            parent=site_tree.city,
+            title=f"Study {number}",
+            width_cm=30,
             medium=site_tree.oil,
             price=Decimal(100 + number),
         )
-    add_painting(
-        site_tree.city, "Study in watercolour", width=30, height=40, medium=site_tree.watercolour
+    PaintingPageFactory(
+        parent=site_tree.city,
+        title="Study in watercolour",
+        width_cm=30,
+        medium=site_tree.watercolour,
     )
     params = {
         "medium": site_tree.oil.pk,
@@ -196,7 +200,7 @@ def test_pagination_keeps_query_and_filters(client, site_tree, query):
     if query:
         params["q"] = query
 
-    first = get(client, **params)
+    first = search_for(client, **params)
     assert first.context["paintings"].paginator.count == 30
     assert len(titles(first)) == 24
     assert titles(first)[0] == "Study 29"

@@ -10,13 +10,13 @@ from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 
 from search.views import log_query
-from shop.tests.factories import build_shop
+from tests.factories import shop_tree
 
 pytestmark = pytest.mark.django_db
 
 
 def test_search_log_is_pruned_by_wagtails_garbage_collector():
-    shop = build_shop()
+    shop = shop_tree()
     for query in ("harbour", "bot-query-0001", "bot-query-0002", "sunset"):
         log_query(query)  # what the search page does for each new query
     SearchPromotion.objects.create(query=Query.get("sunset"), page=shop.paintings[0], sort_order=0)

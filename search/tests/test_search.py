@@ -2,41 +2,34 @@
 the artist's picks and the query log, and a query count that does not grow."""
 
 import html
-import io
 import re
 
 import pytest
-from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from PIL import Image as PILImage
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction
 
-from gallery.models import (
-    CollectionPage,
-)
-
-from .conftest import SEARCH_URL, add_painting, get, titles
+from tests.factories import CollectionPageFactory, ImageFactory, PaintingPageFactory
+from tests.helpers import SEARCH_URL, search_for, titles
 
 # --- relevance ----------------------------------------------------------------
 
 
 def test_exact_title_match_ranks_first(client, corpus):
     # "Harbour at Dawn" has both words in its description; the exact title wins.
-    response = get(client, q="Quiet Harbour")
+    response = search_for(client, q="Quiet Harbour")
     assert titles(response) == ["Quiet Harbour", "Harbour at Dawn"]
 
 
 def test_finds_a_painting_by_a_word_in_its_medium_or_tags(client, corpus):
-    assert sorted(titles(get(client, q="watercolour"))) == ["Blue Shutters", "Dawn Chorus"]
-    assert titles(get(client, q="lanterns")) == ["Night Market"]
-    assert sorted(titles(get(client, q="boats"))) == ["Harbour at Dawn", "Red Boats"]
+    assert sorted(titles(search_for(client, q="watercolour"))) == ["Blue Shutters", "Dawn Chorus"]
+    assert titles(search_for(client, q="lanterns")) == ["Night Market"]
+    assert sorted(titles(search_for(client, q="boats"))) == ["Harbour at Dawn", "Red Boats"]
 
 
 def test_results_show_paintings_articles_and_pages_in_their_sections(client, corpus):
-    response = get(client, q="harbour")
+    response = search_for(client, q="harbour")
     content = response.content.decode()
     assert [article.title for article in response.context["articles"]["items"]] == [
         "Painting the harbour at dawn"
@@ -47,7 +40,7 @@ def test_results_show_paintings_articles_and_pages_in_their_sections(client, cor
     assert 'role="status"' in content
     assert "Found 2 paintings, 1 journal article and 0 other pages" in " ".join(content.split())
 
-    response = get(client, q="studio")
+    response = search_for(client, q="studio")
     assert [page.title for page in response.context["other_pages"]["items"]] == ["About the studio"]
     assert 'id="pages-heading"' in response.content.decode()
 
@@ -57,15 +50,15 @@ def test_drafts_and_private_sections_stay_out_of_the_results(client, corpus):
     PageViewRestriction.objects.create(
         page=corpus.coast, restriction_type=PageViewRestriction.PASSWORD, password="secret"
     )
-    assert titles(get(client, q="market")) == []
-    assert titles(get(client, q="harbour")) == []
-    assert titles(get(client, medium=corpus.oil.pk)) == []
-    assert titles(get(client, q="shutters")) == ["Blue Shutters"]
-    assert "Coastal Light" not in get(client, q="shutters").content.decode()
+    assert titles(search_for(client, q="market")) == []
+    assert titles(search_for(client, q="harbour")) == []
+    assert titles(search_for(client, medium=corpus.oil.pk)) == []
+    assert titles(search_for(client, q="shutters")) == ["Blue Shutters"]
+    assert "Coastal Light" not in search_for(client, q="shutters").content.decode()
 
 
 def test_page_renders_accessibly(client, corpus):
-    content = get(client, q="harbour", medium=corpus.oil.pk).content.decode()
+    content = search_for(client, q="harbour", medium=corpus.oil.pk).content.decode()
     assert re.search(r"<title>Search: harbour — ", content)
     assert '<meta name="description"' in content
     assert '<fieldset class="painting-filters__group">' in content
@@ -108,7 +101,7 @@ BAD_QUERIES = [
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_odd_queries_answer_200(client, corpus, query):
-    response = get(client, q=query)
+    response = search_for(client, q=query)
     assert b"Search" in response.content
 
 
@@ -120,7 +113,7 @@ def test_control_characters_in_the_raw_url_are_dropped(client, corpus):
 
 
 def test_long_query_is_shortened_with_a_notice(client, corpus):
-    response = get(client, q="harbour " + "x" * 10_000)
+    response = search_for(client, q="harbour " + "x" * 10_000)
     assert len(response.context["search_query"]) == 200
     assert "only its first 200 characters were used" in response.content.decode()
 
@@ -145,7 +138,7 @@ def test_bad_filter_values_are_ignored_with_a_message(
     client, corpus, params, message, expected_count
 ):
     # The count shows which values were applied: all 8 paintings when ignored.
-    response = get(client, sort=params.pop("sort", "newest"), **params)
+    response = search_for(client, sort=params.pop("sort", "newest"), **params)
     content = html.unescape(response.content.decode())
     assert message in content
     assert response.context["paintings"].paginator.count == expected_count
@@ -160,8 +153,8 @@ def test_odd_page_numbers_answer_a_real_page(client, corpus, page):
 
 
 def test_no_results_suggest_live_collections(client, corpus):
-    draft = corpus.gallery.add_child(instance=CollectionPage(title="Secret Series", live=False))
-    response = get(client, q="zeppelin")
+    draft = CollectionPageFactory(parent=corpus.gallery, title="Secret Series", live=False)
+    response = search_for(client, q="zeppelin")
     content = response.content.decode()
     assert response.context["found_nothing"]
     assert "Nothing found" in content
@@ -187,29 +180,21 @@ def test_artists_picks_come_first_and_queries_are_logged(client, corpus):
         external_link_text="The harbour show",
         sort_order=1,
     )
-    content = get(client, q="Harbour").content.decode()
+    content = search_for(client, q="Harbour").content.decode()
     picks = content.index('id="picks-heading"')
     assert picks < content.index('id="paintings-heading"')
     assert content.index("Night Market", picks) < content.index("The harbour show", picks)
     assert "My favourite evening piece." in content
 
-    get(client, q="harbour ")
+    search_for(client, q="harbour ")
     assert Query.get("harbour").hits == 2
-    get(client, q="zeppelin")
+    search_for(client, q="zeppelin")
     assert Query.get("zeppelin").hits == 1
-    get(client, q="   ")
+    search_for(client, q="   ")
     assert not Query.objects.filter(query_string="").exists()
 
 
 # --- query count ----------------------------------------------------------------
-
-
-def make_image(number):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (60, 40), (number % 255, 90, 120)).save(buffer, "PNG")
-    return Image.objects.create(
-        title=f"Picture {number}", file=ImageFile(buffer, name=f"search-test-{number}.png")
-    )
 
 
 def count_search_queries(client, params):
@@ -220,30 +205,29 @@ def count_search_queries(client, params):
     return len(queries), response
 
 
+def add_seascapes(site_tree, numbers):
+    for number in numbers:
+        PaintingPageFactory(
+            parent=site_tree.coast,
+            title=f"Seascape {number}",
+            medium=site_tree.oil,
+            image=ImageFactory(
+                title=f"Picture {number}",
+                file__width=60,
+                file__height=40,
+                file__color=(number % 255, 90, 120),
+            ),
+        )
+
+
 def test_query_count_does_not_grow_with_the_number_of_paintings(client, site_tree):
     params = {"q": "seascape", "medium": site_tree.oil.pk, "sort": "relevance"}
-    for number in range(10):
-        add_painting(
-            site_tree.coast,
-            f"Seascape {number}",
-            width=50,
-            height=40,
-            medium=site_tree.oil,
-            image=make_image(number),
-        )
+    add_seascapes(site_tree, range(10))
     ten, response = count_search_queries(client, params)
     assert response.context["paintings"].paginator.count == 10
     assert response.content.decode().count("<picture") == 10
 
-    for number in range(10, 100):
-        add_painting(
-            site_tree.coast,
-            f"Seascape {number}",
-            width=50,
-            height=40,
-            medium=site_tree.oil,
-            image=make_image(number),
-        )
+    add_seascapes(site_tree, range(10, 100))
     hundred, response = count_search_queries(client, params)
     assert response.context["paintings"].paginator.count == 100
     assert len(titles(response)) == 24
