@@ -10,10 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
 from gallery.demo import build_demo_site
+from tests.factories import UserFactory
 from tests.real_parts import missing_part
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,8 +154,7 @@ def test_public_pages_have_no_serious_accessibility_violations(axe_source, page,
     assert page.locator(".cart-line").count() == 1
 
     # The signed-in pages, with a confirmed address as allauth requires.
-    user = get_user_model().objects.create_user("reader", "reader@example.com", "a-long-passphrase")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(email="reader@example.com", password="a-long-passphrase", verified=True)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Password").fill("a-long-passphrase")

@@ -14,26 +14,27 @@ import traceback
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.signals import got_request_exception
 from django.test import Client
 from taggit.models import Tag
-from wagtail.models import Page, Site
 
 from gallery.models import (
-    ArticlePage,
-    CollectionPage,
     ContactFormField,
-    ContactPage,
-    GalleryIndexPage,
-    HomePage,
-    JournalIndexPage,
     Medium,
     PaintingPage,
-    StandardPage,
 )
-from shop.tests.factories import make_image
+from tests.factories import (
+    ArticlePageFactory,
+    CollectionPageFactory,
+    ContactPageFactory,
+    GalleryIndexPageFactory,
+    HomePageFactory,
+    ImageFactory,
+    JournalIndexPageFactory,
+    PaintingPageFactory,
+    StandardPageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,47 +70,39 @@ def hostile_query_strings(names):
 
 @pytest.fixture
 def site():
-    home = Page.get_first_root_node().add_child(instance=HomePage(title="Home", slug="hostile"))
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "testserver", "port": 80, "root_page": home},
-    )
-    gallery = home.add_child(instance=GalleryIndexPage(title="Gallery", slug="gallery"))
-    collection = gallery.add_child(
-        instance=CollectionPage(title="Sea", slug="sea", cover_image=make_image("Cover"))
+    home = HomePageFactory(site__hostname="testserver", site__port=80)
+    collection = CollectionPageFactory(
+        parent=GalleryIndexPageFactory(parent=home), cover_image=ImageFactory(title="Cover")
     )
     oil = Medium.objects.create(name="Oil")
     for index in range(3):
-        collection.add_child(
-            instance=PaintingPage(
-                title=f"Harbour {index}",
-                slug=f"harbour-{index}",
-                width_cm=Decimal("50"),
-                height_cm=Decimal(30 + 10 * index),
-                price=Decimal("400") if index else None,
-                medium=oil,
-                image=make_image(f"Harbour {index}"),
-            )
+        PaintingPageFactory(
+            parent=collection,
+            title=f"Harbour {index}",
+            height_cm=30 + 10 * index,
+            price=Decimal("400") if index else None,
+            medium=oil,
+            image=ImageFactory(title=f"Harbour {index}"),
         )
-    journal = home.add_child(instance=JournalIndexPage(title="Journal", slug="journal"))
-    article = journal.add_child(
-        instance=ArticlePage(title="Studio notes", slug="notes", date=datetime.date(2026, 1, 5))
+    article = ArticlePageFactory(
+        parent=JournalIndexPageFactory(parent=home),
+        title="Studio notes",
+        slug="notes",
+        date=datetime.date(2026, 1, 5),
     )
     article.tags.add(Tag.objects.get_or_create(slug="sea", defaults={"name": "Sea"})[0])
     article.save()
-    home.add_child(instance=StandardPage(title="About", slug="about"))
-    contact = ContactPage(title="Commissions", slug="contact", to_address="a@example.com")
-    contact.form_fields = [ContactFormField(label="Message", field_type="multiline")]
-    home.add_child(instance=contact)
+    StandardPageFactory(parent=home)
+    ContactPageFactory(
+        parent=home,
+        to_address="a@example.com",
+        form_fields=[ContactFormField(label="Message", field_type="multiline")],
+    )
 
 
 @pytest.fixture
 def buyer():
-    user = get_user_model().objects.create_user(
-        username="buyer", email="buyer@example.com", password="a-painting-a-day-42"
-    )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
+    return UserFactory(email="buyer@example.com", verified=True)
 
 
 def urls_with_parameters(client):

@@ -13,30 +13,23 @@ import tempfile
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import connection
 from django.test import RequestFactory
 
 from buyers.lockout import ADMIN_LOGIN_FAILED_MESSAGE, LOGIN_FAILED_MESSAGE
 from pgp_site.client_ip import client_ip
+from tests.factories import PASSWORD, EmailAddressFactory, UserFactory
 from tests.gunicorn_server import WebClient, start_gunicorn, worker_pids
 
 ADMIN_PASSWORD = "an-easel-by-the-window-7"
-PASSWORD = "a-painting-a-day-42"
 LIMIT = 5  # AXES_FAILURE_LIMIT
 
 
 def make_admin():
-    return get_user_model().objects.create_superuser("admin", "artist@example.com", ADMIN_PASSWORD)
-
-
-def make_customer(email, password=PASSWORD):
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password=password
+    return UserFactory(
+        username="admin", email="artist@example.com", password=ADMIN_PASSWORD, superuser=True
     )
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return user
 
 
 def admin_login(client, username, password, **extra):
@@ -150,12 +143,7 @@ def test_the_account_locks_whatever_addresses_the_guesses_come_from(client):
 def test_a_password_reset_by_mail_lifts_the_lockout(client, mailoutbox):
     """A stranger's guesses can lock the artist out; the reset link in her mailbox lets her in."""
     make_admin()
-    EmailAddress.objects.create(
-        user=get_user_model().objects.get(username="admin"),
-        email="artist@example.com",
-        primary=True,
-        verified=True,
-    )
+    EmailAddressFactory(user=get_user_model().objects.get(username="admin"))
     for attempt in range(LIMIT):
         admin_login(client, "admin", f"guess-{attempt}", REMOTE_ADDR=f"198.51.100.{attempt}")
 
@@ -178,7 +166,7 @@ def test_a_password_reset_by_mail_lifts_the_lockout(client, mailoutbox):
 
 @pytest.mark.django_db
 def test_the_admin_login_with_a_customers_address_counts_against_that_customer(client):
-    make_customer("alice@example.com")
+    UserFactory(email="alice@example.com", verified=True)
     for attempt in range(LIMIT):
         response = admin_login(
             client, "Alice@Example.com", f"guess-{attempt}", REMOTE_ADDR=f"198.51.100.{attempt}"
@@ -210,7 +198,7 @@ def test_guesses_at_a_username_and_its_address_share_one_count(client):
 
 @pytest.mark.django_db
 def test_the_shop_login_locks_the_account_and_says_the_same_either_way(client):
-    make_customer("alice@example.com")
+    UserFactory(email="alice@example.com", verified=True)
     first_wrong = shop_login(client, "alice@example.com", "guess-0", REMOTE_ADDR="198.51.100.1")
     for attempt in range(1, LIMIT):
         shop_login(
@@ -229,7 +217,7 @@ def test_the_shop_login_locks_the_account_and_says_the_same_either_way(client):
 
 @pytest.mark.django_db
 def test_one_address_guessing_at_many_accounts_is_locked_out_of_all(client):
-    make_customer("bob@example.com")
+    UserFactory(email="bob@example.com", verified=True)
     for attempt in range(LIMIT):
         shop_login(client, f"nobody{attempt}@example.com", "guess", REMOTE_ADDR="203.0.113.66")
 
@@ -246,7 +234,7 @@ def test_one_address_guessing_at_many_accounts_is_locked_out_of_all(client):
 
 @pytest.mark.django_db
 def test_without_a_trusted_proxy_a_forged_header_buys_no_guesses(client):
-    make_customer("bob@example.com")
+    UserFactory(email="bob@example.com", verified=True)
     for attempt in range(LIMIT):
         shop_login(
             client, f"nobody{attempt}@example.com", "guess",
@@ -261,7 +249,7 @@ def test_without_a_trusted_proxy_a_forged_header_buys_no_guesses(client):
 
 @pytest.mark.django_db
 def test_behind_the_router_one_guesser_does_not_lock_out_everyone(client, behind_one_proxy):
-    make_customer("bob@example.com")
+    UserFactory(email="bob@example.com", verified=True)
     for attempt in range(LIMIT):
         admin_login(client, f"nobody{attempt}", "guess", **via_router("203.0.113.66"))
 
@@ -273,7 +261,7 @@ def test_behind_the_router_one_guesser_does_not_lock_out_everyone(client, behind
 
 @pytest.mark.django_db
 def test_behind_the_router_a_forged_left_part_does_not_change_the_address(client, behind_one_proxy):
-    make_customer("bob@example.com")
+    UserFactory(email="bob@example.com", verified=True)
     for attempt in range(LIMIT):
         shop_login(
             client, f"nobody{attempt}@example.com", "guess",
@@ -324,7 +312,7 @@ def test_password_reset_is_limited_per_client_behind_the_router_in_the_shared_ca
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_two_workers_fifteen_wrong_admin_passwords_lock_the_account():
     make_admin()
-    get_user_model().objects.create_superuser("editor", "editor@example.com", ADMIN_PASSWORD)
+    UserFactory(username="editor", password=ADMIN_PASSWORD, superuser=True)
 
     # One router in front; workers recycled every 4 requests, so no count can
     # survive in a worker's memory: 34 requests pass through ~9 processes.
