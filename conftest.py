@@ -73,19 +73,26 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+def uses_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches(request, django_db_blocker):
     """Each test starts with empty caches (site roots, renditions, rate limits).
 
     "default" is the app's shared cache, Django's database cache: a table in
-    the test database, emptied even for a test that uses no database itself.
+    the test database, which only a test that may use the database can fill.
     """
     from django.core.cache import caches
 
-    request.getfixturevalue("django_db_setup")
-    with django_db_blocker.unblock():
-        caches["default"].clear()
     caches["renditions"].clear()
+    if uses_database(request.node):
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)
