@@ -7,7 +7,8 @@ proxies) in the cache every worker shares:
 - paintings in one checkout (SHOP_MAX_PAINTINGS_PER_CHECKOUT);
 - checkouts holding paintings at the same time (SHOP_OPEN_CHECKOUTS_PER_ADDRESS).
 
-"0" turns a limit off.
+"0" turns a limit off; SHOP_CHECKOUT_RATE=0 turns off both per-address limits
+(for a site that cannot trust the client address it sees).
 """
 
 from django.conf import settings
@@ -56,7 +57,9 @@ def open_checkouts(request):
 
 def too_many_open_checkouts(request):
     limit = settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS
-    return bool(limit) and open_checkouts(request).count() >= limit
+    if not limit or settings.SHOP_CHECKOUT_RATE == "0":
+        return False
+    return open_checkouts(request).count() >= limit
 
 
 def remember_open_checkout(request, order):
