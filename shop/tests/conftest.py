@@ -1,17 +1,13 @@
-import json
-import re
-
 import pytest
 from django.test import Client
 
 from stripe_standin import StripeStandin
-
-from .factories import build_shop
+from tests.factories import UserFactory, shop_tree
 
 
 @pytest.fixture
 def shop(db):
-    return build_shop()
+    return shop_tree()
 
 
 @pytest.fixture
@@ -31,33 +27,24 @@ def live_standin(standin, live_server):
     return standin
 
 
-def post_event(client, standin, event, signature=None):
-    """Delivers a Stripe event to the webhook the way the stand-in signs it."""
-    payload = event if isinstance(event, bytes) else json.dumps(event).encode()
-    return client.post(
-        "/checkout/wh/",
-        data=payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature or standin.sign(payload),
+@pytest.fixture
+def shop_manager(client):
+    """A staff member with the shop's permissions only (not a superuser)."""
+    user = UserFactory(
+        username="manager",
+        permissions=[
+            "view_order",
+            "change_order",
+            "ship_order",
+            "view_salestate",
+            "change_salestate",
+            "view_shippingrate",
+            "add_shippingrate",
+            "change_shippingrate",
+        ],
     )
-
-
-def checkout_form(client):
-    """The fields of the cart page's checkout form, as a browser would submit them."""
-    html = client.get("/cart/").content.decode()
-    form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)
-    return {"painting": re.findall(r'name="painting" value="(\d+)"', form[0]) if form else []}
-
-
-def press_checkout(client):
-    return client.post("/checkout/", checkout_form(client))
-
-
-def start_checkout(client, *paintings):
-    """Puts the paintings in this browser's cart and presses the cart page's checkout button."""
-    for painting in paintings:
-        client.post(f"/cart/add/{painting.pk}/")
-    return press_checkout(client)
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

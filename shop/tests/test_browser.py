@@ -7,8 +7,7 @@ from django.core import mail
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .factories import build_shop
+from tests.factories import shop_tree
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,7 +19,7 @@ TIMEOUT_MS = 120_000
 
 def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, settings):
     settings.ROOT_URLCONF = "gallery.tests.urls_media"
-    shop = build_shop()
+    shop = shop_tree()
     painting = shop.paintings[0]
     page.set_default_timeout(TIMEOUT_MS)
     errors = []
@@ -63,7 +62,7 @@ def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, set
 def test_back_from_stripe_then_stripes_own_cancel_link(live_standin, live_server, page, settings):
     """The Back button, then checkout again, then "back to the shop" on Stripe's page."""
     settings.ROOT_URLCONF = "gallery.tests.urls_media"
-    painting = build_shop().paintings[0]
+    painting = shop_tree().paintings[0]
     page.set_default_timeout(TIMEOUT_MS)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

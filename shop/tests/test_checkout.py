@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .conftest import post_event, press_checkout, start_checkout
+from tests.helpers import post_event, press_checkout, start_checkout
 
 pytestmark = pytest.mark.django_db
 

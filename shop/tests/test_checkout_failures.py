@@ -8,8 +8,7 @@ from django.db import connection
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .conftest import start_checkout
+from tests.helpers import start_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -5,19 +5,15 @@ import importlib
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
-from wagtail.models import Site
 
-from shop.models import Order, OrderLine, ShippingRate, ShopSettings
-
-from .conftest import start_checkout
-from .test_returns_from_stripe import press_on_stripe, stripe_page
+from shop.models import Order, ShippingRate, ShopSettings
+from tests.factories import OrderFactory, UserFactory
+from tests.helpers import press_on_stripe, shop_settings, start_checkout, stripe_page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +22,9 @@ migration = importlib.import_module("shop.migrations.0005_country_lists_normalis
 
 @pytest.fixture
 def admin(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    user = UserFactory(superuser=True)
     client.force_login(user)
     return client
-
-
-def shop_settings():
-    return ShopSettings.for_site(Site.objects.get(is_default_site=True))
 
 
 # -- only real codes, and only countries Stripe can ship to -----------------------
@@ -175,28 +167,9 @@ def test_success_page_and_emails_name_the_country(
     assert "\nSpain\n" in notice.body
 
 
-def make_order(**fields):
-    order = Order.objects.create(
-        **{
-            "status": "paid",
-            "email": "ada@example.com",
-            "name": "Ada Buyer",
-            "address_line1": "1 Quay Street",
-            "city": "Galway",
-            "postal_code": "H91",
-            "country": "IE",
-            "subtotal": Decimal("850.00"),
-            **fields,
-        }
-    )
-    OrderLine.objects.create(order=order, title="Harbour at dusk", price=Decimal("850.00"))
-    return order
-
-
 def test_the_account_order_page_names_the_country(client):
-    user = get_user_model().objects.create_user("ada", "ada@example.com", "pw")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    order = make_order(user=user)
+    user = UserFactory(email="ada@example.com", verified=True)
+    order = OrderFactory(in_galway=True, user=user)
     client.force_login(user)
     page = client.get(f"/account/orders/{order.number}/").content.decode()
     assert "Ireland" in page
@@ -204,14 +177,14 @@ def test_the_account_order_page_names_the_country(client):
 
 
 def test_the_admin_order_page_names_the_country(admin):
-    order = make_order()
+    order = OrderFactory(in_galway=True)
     page = admin.get(reverse("shop_orders:inspect", args=[order.pk])).content.decode()
     assert "H91 Galway<br>Ireland" in page
 
 
 def test_a_code_django_countries_does_not_know_is_shown_as_sent():
     # Stripe lists Kosovo as XK; the order keeps it and shows the code.
-    order = make_order(country="XK")
+    order = OrderFactory(in_galway=True, country="XK")
     order.refresh_from_db()
     assert order.country == "XK"
     assert order.address_lines[-1] == "XK"

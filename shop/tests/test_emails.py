@@ -13,11 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from shop import emails, services
-from shop.models import Order, OrderLine, SaleState
-from shop.sale_status import SaleStatus
-
-from .conftest import post_event, start_checkout
-from .factories import build_shop
+from shop.models import Order, SaleState
+from tests.factories import OrderFactory, shop_tree
+from tests.helpers import post_event, start_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -152,23 +150,9 @@ def test_other_review_flags_hold_shipping_without_alarm(
 
 def paid_order(painting, **fields):
     """A paid order as fulfil_order leaves it, before its e-mails go out."""
-    now = timezone.now()
-    order = Order.objects.create(
-        status=Order.Status.PAID,
-        email="dara@example.com",
-        name="Dara O'Brien",
-        subtotal=painting.price,
-        amount_paid=painting.price,
-        paid_at=now,
-        **fields,
+    return OrderFactory(
+        paintings=[painting], email="dara@example.com", name="Dara O'Brien", **fields
     )
-    OrderLine.objects.create(
-        order=order, painting=painting, title=painting.title, price=painting.price
-    )
-    SaleState.objects.update_or_create(
-        painting=painting, defaults={"status": SaleStatus.SOLD, "order": order}
-    )
-    return order
 
 
 def test_smtp_down_records_the_failure_and_the_retry_sends_once(shop, settings):
@@ -320,7 +304,7 @@ def run_at_once(jobs):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_workers_send_each_message_once_and_lock_nothing_meanwhile(settings):
-    shop = build_shop()
+    shop = shop_tree()
     order = paid_order(shop.paintings[0])
     settings.EMAIL_BACKEND = "shop.tests.test_emails.SlowSMTP"
     SlowSMTP.entered.clear()

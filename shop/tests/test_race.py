@@ -14,8 +14,7 @@ from django.db import connection
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .factories import build_shop
+from tests.factories import shop_tree
 
 # serialized_rollback restores the root page and locale that migrations create.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -95,7 +94,7 @@ def reset(paintings):
 
 
 def test_twenty_concurrent_checkouts_reserve_a_painting_once(live_server, live_standin):
-    painting = build_shop(prices=("900.00",)).paintings[0]
+    painting = shop_tree(prices=("900.00",)).paintings[0]
     refusals = 0
     for round_number in range(ROUNDS):
         reset([painting])
@@ -130,7 +129,7 @@ def test_twenty_concurrent_checkouts_reserve_a_painting_once(live_server, live_s
 
 
 def test_two_carts_in_opposite_orders_do_not_deadlock(live_server, live_standin):
-    first, second = build_shop(prices=("300.00", "400.00")).paintings
+    first, second = shop_tree(prices=("300.00", "400.00")).paintings
     for _ in range(ROUNDS):
         reset([first, second])
         a, _ = ready_to_pay(live_server, first, second)

@@ -6,7 +6,6 @@ and followed as a browser would; no test builds a return URL itself.
 
 import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -15,32 +14,9 @@ from django.test import Client
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .conftest import press_checkout, start_checkout
+from tests.helpers import press_checkout, press_on_stripe, start_checkout, stripe_page
 
 pytestmark = pytest.mark.django_db
-
-
-def stripe_page(response):
-    """The hosted checkout page the shop sent the buyer to."""
-    assert response.status_code == 303, response
-    page = requests.get(response["Location"], timeout=10)
-    assert page.status_code == 200
-    return response["Location"], page.text
-
-
-def press_on_stripe(page_url, page_html, action, **fields):
-    """Submits the hosted page's form with one of its buttons; returns where it leads."""
-    form_action = re.search(r'<form method="post" action="([^"]+)"', page_html)[1]
-    parts = urlsplit(page_url)
-    answer = requests.post(
-        f"{parts.scheme}://{parts.netloc}{form_action}",
-        data={"action": action, **fields},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert answer.status_code == 303, answer.text
-    return answer.headers["Location"]
 
 
 BUYER = {

@@ -12,11 +12,15 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from gallery.models import CollectionPage, PaintingPage
+from gallery.models import PaintingPage
 from shop.models import SaleState
 from shop.sale_status import SaleStatus, sale_status_of
-
-from .factories import build_shop
+from tests.factories import (
+    CollectionPageFactory,
+    PaintingPageFactory,
+    SaleStateFactory,
+    shop_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +55,12 @@ def wagtails_own_visibility(page):
 
 @pytest.fixture
 def table():
-    shop = build_shop(prices=())
+    shop = shop_tree(prices=())
+    gallery = shop.collection.get_parent()
     series = {
         "public": shop.collection,
-        "in unpublished series": shop.collection.get_parent().add_child(
-            instance=CollectionPage(title="Drafts", slug="drafts")
-        ),
-        "in private series": shop.collection.get_parent().add_child(
-            instance=CollectionPage(title="Private", slug="private")
-        ),
+        "in unpublished series": CollectionPageFactory(parent=gallery, title="Drafts"),
+        "in private series": CollectionPageFactory(parent=gallery, title="Private"),
     }
     series["in unpublished series"].unpublish()
     restrict(series["in private series"])
@@ -67,15 +68,8 @@ def table():
     for index, (place, offer, state) in enumerate(itertools.product(PLACES, OFFERS, STATES)):
         parent = series.get(place, shop.collection)
         for_sale, price = OFFERS[offer]
-        painting = parent.add_child(
-            instance=PaintingPage(
-                title=f"Case {index}",
-                slug=f"case-{index}",
-                width_cm=Decimal("30"),
-                height_cm=Decimal("40"),
-                for_sale=for_sale,
-                price=price,
-            )
+        painting = PaintingPageFactory(
+            parent=parent, title=f"Case {index}", width_cm=30, for_sale=for_sale, price=price
         )
         if place == "unpublished":
             painting.unpublish()
@@ -83,7 +77,7 @@ def table():
             restrict(painting)
         if STATES[state]:
             status, until = STATES[state]
-            SaleState.objects.create(painting=painting, status=status, reserved_until=until)
+            SaleStateFactory(painting=painting, status=status, reserved_until=until)
         cases[painting.pk] = (place, offer, state)
     return cases
 
@@ -131,8 +125,8 @@ def test_the_rule_by_hand(state, expected):
 
 
 def test_publishing_the_page_again_never_unsells_it():
-    painting = build_shop(prices=("500.00",)).paintings[0]
-    SaleState.objects.update_or_create(painting=painting, defaults={"status": SaleStatus.SOLD})
+    painting = shop_tree(prices=("500.00",)).paintings[0]
+    SaleStateFactory(painting=painting, status=SaleStatus.SOLD)
     revision = painting.save_revision()
     painting.save_revision().publish()
     revision.publish()  # an older draft, as "revert" does

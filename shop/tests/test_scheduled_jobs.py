@@ -14,9 +14,8 @@ from django.utils import timezone
 from shop.management.commands.expire_stale_orders import expire_stale_orders
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .conftest import post_event, start_checkout
-from .factories import build_shop
+from tests.factories import shop_tree
+from tests.helpers import post_event, start_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_order_that_never_got_a_session_is_released(shop, standin):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_runs_at_once_expire_and_fulfil_once(standin):
-    shop = build_shop()
+    shop = shop_tree()
     unpaid, paid = checkout(shop.paintings[0]), checkout(shop.paintings[1])
     standin.complete(paid.stripe_session_id, deliver=False)
     lapse(unpaid)

@@ -14,8 +14,7 @@ from django.test import Client
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-
-from .conftest import post_event, start_checkout
+from tests.helpers import post_event, start_checkout
 
 pytestmark = pytest.mark.django_db
 

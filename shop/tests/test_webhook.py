@@ -9,8 +9,7 @@ from django.test import Client
 
 from shop.models import Order, SaleState, StripeEvent
 from shop.sale_status import SaleStatus
-
-from .conftest import post_event, start_checkout
+from tests.helpers import post_event, start_checkout
 
 pytestmark = pytest.mark.django_db
 
