@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import requests
+from django.core import mail
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -63,6 +64,15 @@ def press_on_stripe(page_url, page_html, action, **fields):
     )
     assert answer.status_code == 303, answer.text
     return answer.headers["Location"]
+
+
+def link_in_last_mail(to=None):
+    """The first http(s) URL in the newest e-mail (to `to`, if given)."""
+    messages = [m for m in mail.outbox if to is None or to in m.to]
+    assert messages, f"no e-mail sent to {to or 'anyone'}"
+    match = re.search(r"https?://\S+", messages[-1].body)
+    assert match, f"no link in the e-mail:\n{messages[-1].body}"
+    return match.group(0)
 
 
 def shop_settings():

@@ -7,10 +7,9 @@ import pytest
 from django.core import mail
 
 from shop.models import Order
-from shop.tests.factories import build_shop
 from stripe_standin import StripeStandin
-
-from .conftest import PASSWORD, link_in_last_mail
+from tests.factories import PASSWORD, shop_tree
+from tests.helpers import link_in_last_mail
 
 # The live server needs committed data; serialized_rollback puts back the
 # root page and locale that migrations create, for the tests that follow.
@@ -33,7 +32,7 @@ def live_standin(settings, live_server):
 
 
 def test_sign_up_verify_buy_and_find_the_order(page, live_server, live_standin):
-    shop = build_shop()
+    shop = shop_tree()
     painting = shop.paintings[0]
     mail.outbox.clear()
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import SESSION_KEY
 
-from .conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

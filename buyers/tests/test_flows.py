@@ -10,7 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.template.loader import render_to_string
 
-from .conftest import PASSWORD, link_in_last_mail, make_user
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import link_in_last_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_sign_up_verify_by_emailed_link_and_land_signed_in(client):
 
 
 def test_sign_up_errors_are_shown_next_to_the_fields(client):
-    make_user("taken@example.com")
+    UserFactory(email="taken@example.com", verified=True)
     response = client.post(
         "/accounts/signup/",
         {"email": "not-an-address", "password1": "short", "password2": "different"},
@@ -91,7 +92,7 @@ def test_sign_up_with_a_taken_address_reveals_nothing_on_the_page(client, buyer)
 
 
 def test_sign_in_with_an_unverified_address_is_refused_with_a_message(client):
-    make_user("unverified@example.com", verified=False)
+    UserFactory(email="unverified@example.com", unverified=True)
     response = client.post(
         "/accounts/login/",
         {"login": "unverified@example.com", "password": PASSWORD},

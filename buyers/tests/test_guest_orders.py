@@ -8,9 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from buyers.orders import attach_guest_orders, normalise_email
-
-from .conftest import PASSWORD, link_in_last_mail, make_user
-from .test_orders import make_order
+from tests.factories import PASSWORD, OrderFactory, UserFactory
+from tests.helpers import link_in_last_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def verify_by_link(client, email):
 def test_a_look_alike_address_gets_none_of_the_buyers_guest_orders(client):
     # On PostgreSQL, email__iexact compares UPPER() of both sides, and
     # UPPER('gmaıl') = 'GMAIL': the owner of gmaıl.com got alice's orders.
-    alices = make_order(email="alice@gmail.com", title="Harbour at dusk")
+    alices = OrderFactory(in_galway=True, email="alice@gmail.com", line__title="Harbour at dusk")
 
     attacker = verify_by_link(client, LOOK_ALIKE)
 
@@ -64,8 +63,8 @@ def test_a_look_alike_address_gets_none_of_the_buyers_guest_orders(client):
 
 @pytest.mark.postgres
 def test_the_real_owner_still_gets_them_whatever_the_case(client):
-    placed = make_order(email="Alice@GMAIL.com", title="Harbour at dusk")
-    look_alikes = make_order(email=LOOK_ALIKE, title="Orchard in June")
+    placed = OrderFactory(in_galway=True, email="Alice@GMAIL.com", line__title="Harbour at dusk")
+    look_alikes = OrderFactory(in_galway=True, email=LOOK_ALIKE, line__title="Orchard in June")
 
     alice = verify_by_link(client, "alice@gmail.com")
 
@@ -79,9 +78,11 @@ def test_the_real_owner_still_gets_them_whatever_the_case(client):
 
 
 def test_the_look_alikes_own_guest_orders_are_still_theirs(client):
-    own = make_order(email=f"ALICE@GMA{DOTLESS_I}L.COM", title="Orchard in June")
-    alices = make_order(email="alice@gmail.com", title="Harbour at dusk")
-    user = make_user(LOOK_ALIKE)
+    own = OrderFactory(
+        in_galway=True, email=f"ALICE@GMA{DOTLESS_I}L.COM", line__title="Orchard in June"
+    )
+    alices = OrderFactory(in_galway=True, email="alice@gmail.com", line__title="Harbour at dusk")
+    user = UserFactory(email=LOOK_ALIKE, verified=True)
 
     assert attach_guest_orders(user) == 1
     own.refresh_from_db()
@@ -91,9 +92,9 @@ def test_the_look_alikes_own_guest_orders_are_still_theirs(client):
 
 
 def test_an_order_already_attached_is_not_moved(client):
-    first = make_user("alice@gmail.com")
-    taken = make_order(first, email="alice@gmail.com")
-    second = make_user("alice@example.com")
+    first = UserFactory(email="alice@gmail.com", verified=True)
+    taken = OrderFactory(in_galway=True, user=first, email="alice@gmail.com")
+    second = UserFactory(email="alice@example.com", verified=True)
     assert attach_guest_orders(second, ["ALICE@gmail.com"]) == 0
     taken.refresh_from_db()
     assert taken.user == first

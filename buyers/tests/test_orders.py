@@ -2,7 +2,6 @@
 orders join the account once the address is verified; deleting the account
 keeps the orders for the books."""
 
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,30 +9,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY, get_user_model
 
 from buyers.models import Profile
-from shop.models import Order, OrderLine
-
-from .conftest import PASSWORD, link_in_last_mail, make_user
+from tests.factories import PASSWORD, OrderFactory, UserFactory
+from tests.helpers import link_in_last_mail
 
 pytestmark = pytest.mark.django_db
-
-
-def make_order(user=None, email="", title="Harbour at dusk", status=Order.Status.PAID, **fields):
-    order = Order.objects.create(
-        user=user,
-        email=email or (user.email if user else ""),
-        status=status,
-        name="Ada Buyer",
-        address_line1="1 Quay Street",
-        city="Galway",
-        postal_code="H91",
-        country="IE",
-        subtotal=Decimal("850.00"),
-        shipping_name="Insured courier",
-        shipping_amount=Decimal("40.00"),
-        **fields,
-    )
-    OrderLine.objects.create(order=order, title=title, price=Decimal("850.00"))
-    return order
 
 
 def order_urls(order):
@@ -41,8 +20,8 @@ def order_urls(order):
 
 
 def test_history_lists_the_buyers_own_orders_only(client, buyer, other_buyer):
-    mine = make_order(buyer, title="Harbour at dusk")
-    theirs = make_order(other_buyer, title="Orchard in June")
+    mine = OrderFactory(in_galway=True, user=buyer, line__title="Harbour at dusk")
+    theirs = OrderFactory(in_galway=True, user=other_buyer, line__title="Orchard in June")
     client.force_login(buyer)
 
     page = client.get("/account/orders/").content.decode()
@@ -60,7 +39,7 @@ def test_history_lists_the_buyers_own_orders_only(client, buyer, other_buyer):
 
 
 def test_another_buyers_order_is_not_found(client, buyer, other_buyer):
-    theirs = make_order(other_buyer, title="Orchard in June")
+    theirs = OrderFactory(in_galway=True, user=other_buyer, line__title="Orchard in June")
     client.force_login(buyer)
     response = client.get(f"/account/orders/{theirs.number}/")
     assert response.status_code == 404
@@ -69,7 +48,7 @@ def test_another_buyers_order_is_not_found(client, buyer, other_buyer):
 
 
 def test_a_guest_order_is_not_shown_to_an_account_with_another_address(client, buyer):
-    guest = make_order(email="someone-else@example.com")
+    guest = OrderFactory(in_galway=True, email="someone-else@example.com")
     client.force_login(buyer)
     assert client.get(f"/account/orders/{guest.number}/").status_code == 404
 
@@ -82,7 +61,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, path):
 
 
 def test_anonymous_visitor_gets_the_login_page_not_an_order(client, buyer):
-    order = make_order(buyer)
+    order = OrderFactory(in_galway=True, user=buyer)
     for url in order_urls(order):
         response = client.get(url, follow=True)
         page = response.content.decode()
@@ -94,8 +73,8 @@ def test_anonymous_visitor_gets_the_login_page_not_an_order(client, buyer):
 
 
 def test_signed_in_but_unverified_sees_no_orders(client, db):
-    user = make_user("pending@example.com", verified=False)
-    order = make_order(user)
+    user = UserFactory(email="pending@example.com", unverified=True)
+    order = OrderFactory(in_galway=True, user=user)
     client.force_login(user)
     for url in order_urls(order):
         response = client.get(url)
@@ -106,7 +85,7 @@ def test_signed_in_but_unverified_sees_no_orders(client, db):
 
 
 def test_checkout_success_for_another_buyers_session_is_not_found(client, buyer, other_buyer):
-    theirs = make_order(other_buyer, stripe_session_id="cs_test_theirs123")
+    theirs = OrderFactory(in_galway=True, user=other_buyer, stripe_session_id="cs_test_theirs123")
     client.force_login(buyer)
     response = client.get("/checkout/success/?session_id=cs_test_theirs123")
     assert response.status_code == 404
@@ -117,7 +96,7 @@ def test_checkout_success_for_another_buyers_session_is_not_found(client, buyer,
 
 
 def test_checkout_success_shows_the_buyers_own_order(client, buyer):
-    mine = make_order(buyer, stripe_session_id="cs_test_mine456")
+    mine = OrderFactory(in_galway=True, user=buyer, stripe_session_id="cs_test_mine456")
     client.force_login(buyer)
     response = client.get("/checkout/success/?session_id=cs_test_mine456")
     assert response.status_code == 200
@@ -125,8 +104,8 @@ def test_checkout_success_shows_the_buyers_own_order(client, buyer):
 
 
 def test_guest_orders_join_the_account_when_the_address_is_verified(client, db):
-    guest_order = make_order(email="Guest.Buyer@Example.com", title="Dunes")
-    unrelated = make_order(email="someone-else@example.com", title="Fog")
+    guest_order = OrderFactory(in_galway=True, email="Guest.Buyer@Example.com", line__title="Dunes")
+    unrelated = OrderFactory(in_galway=True, email="someone-else@example.com", line__title="Fog")
 
     client.post(
         "/accounts/signup/",
@@ -150,22 +129,24 @@ def test_guest_orders_join_the_account_when_the_address_is_verified(client, db):
 
 
 def test_guest_orders_placed_while_signed_out_join_at_next_sign_in(client, buyer):
-    placed_signed_out = make_order(email="BUYER@example.com", title="Low tide")
+    placed_signed_out = OrderFactory(
+        in_galway=True, email="BUYER@example.com", line__title="Low tide"
+    )
     client.post("/accounts/login/", {"login": buyer.email, "password": PASSWORD})
     placed_signed_out.refresh_from_db()
     assert placed_signed_out.user == buyer
 
 
 def test_an_unverified_address_claims_no_orders(client, db):
-    guest_order = make_order(email="claimer@example.com")
-    make_user("claimer@example.com", verified=False)
+    guest_order = OrderFactory(in_galway=True, email="claimer@example.com")
+    UserFactory(email="claimer@example.com", unverified=True)
     client.post("/accounts/login/", {"login": "claimer@example.com", "password": PASSWORD})
     guest_order.refresh_from_db()
     assert guest_order.user is None
 
 
 def test_deleting_the_account_keeps_the_orders(client, buyer):
-    order = make_order(buyer)
+    order = OrderFactory(in_galway=True, user=buyer)
     Profile.objects.create(user=buyer, full_name="Ada Buyer", address_line1="1 Quay Street")
     client.force_login(buyer)
 

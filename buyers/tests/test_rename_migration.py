@@ -17,7 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from buyers.models import Profile
-from buyers.tests.conftest import make_user
+from tests.factories import UserFactory
 
 initial = import_module("buyers.migrations.0001_initial")
 cache_table = import_module("buyers.migrations.0002_shared_cache_table")
@@ -58,7 +58,7 @@ def test_the_table_keeps_its_old_name():
 
 
 def test_an_existing_table_is_adopted_and_nothing_is_created(state_apps, sql_collector):
-    user = make_user("kept@example.com")
+    user = UserFactory(email="kept@example.com", verified=True)
     Profile.objects.create(user=user, full_name="Kept Buyer", country="NL")
     tables = set(connection.introspection.table_names())
 
@@ -92,7 +92,7 @@ def test_the_old_content_type_comes_over_with_its_permissions(
     profile_type = ContentType.objects.get(app_label="buyers", model="profile")
     # As on a database migrated by the old app: the row says "accounts".
     ContentType.objects.filter(pk=profile_type.pk).update(app_label="accounts")
-    staff = make_user("staff@example.com")
+    staff = UserFactory(email="staff@example.com", verified=True)
     staff.user_permissions.add(
         Permission.objects.get(content_type=profile_type, codename="view_profile")
     )

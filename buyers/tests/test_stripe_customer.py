@@ -5,8 +5,7 @@ import pytest
 from buyers.models import Profile
 from buyers.stripe_customer import checkout_params_for
 from stripe_standin import StripeStandin
-
-from .conftest import make_user
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_nothing_to_prefill_without_a_saved_address(standin, buyer):
 
 
 def test_nothing_to_prefill_for_an_unverified_address(standin, db):
-    user = make_user("unverified@example.com", verified=False)
+    user = UserFactory(email="unverified@example.com", unverified=True)
     Profile.objects.create(user=user, **ADDRESS)
     assert checkout_params_for(user) == {}
     assert customer_requests(standin) == []
