@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -73,6 +74,15 @@ def link_in_last_mail(to=None):
     match = re.search(r"https?://\S+", messages[-1].body)
     assert match, f"no link in the e-mail:\n{messages[-1].body}"
     return match.group(0)
+
+
+def cache_rows(action):
+    """Counters of allauth's limit `action` in the database cache's table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pgp_cache WHERE cache_key LIKE %s", [f"%allauth:rl:%{action}%"]
+        )
+        return cursor.fetchone()[0]
 
 
 def shop_settings():
