@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -41,6 +41,15 @@ class JournalIndexPage(LiveRouteMixin, SeoMixin, Page):
         if tag:
             articles = articles.filter(tags__slug=tag)
         return ArticlePage.with_card_data(articles)
+
+    def get_tags(self):
+        """Tags used by the visible articles, in one query (for the filter links)."""
+        articles = ArticlePage.objects.visible().child_of(self)
+        return (
+            Tag.objects.filter(gallery_articlepagetag_items__content_object__in=articles)
+            .distinct()
+            .order_by("name")
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -122,18 +122,3 @@ def is_within(page, section):
     if page is None or section is None or not hasattr(page, "url_path"):
         return False
     return page.url_path.startswith(section.url_path)
-
-
-@register.simple_tag
-def journal_tags(journal_index):
-    """Tags used by the visible articles of a journal, in one query (for the filter links)."""
-    from taggit.models import Tag
-
-    from gallery.models import ArticlePage
-
-    articles = ArticlePage.objects.visible().child_of(journal_index)
-    return (
-        Tag.objects.filter(gallery_articlepagetag_items__content_object__in=articles)
-        .distinct()
-        .order_by("name")
-    )
