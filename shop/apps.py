@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from .converters import RowIdConverter
 
 
 class ShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "shop"
+
+    def ready(self):
+        # Before any URL pattern is read: the shop's and its admin's use it.
+        register_converter(RowIdConverter, "row_id")

@@ -2,9 +2,9 @@
 
 The answer is written twice, side by side, and nowhere else: in Python for a
 row the shop has locked (`sale_status_of`, `state_status`) and as a database
-expression for listings, search and the admin (`sale_status_expression`,
-`state_status_expression`). shop/tests/test_sale_status.py runs a table of
-every case through both and asserts that they agree.
+expression for listings, search and the admin (`sale_status_expression`).
+shop/tests/test_sale_status.py runs a table of every case through both and
+asserts that they agree.
 
     sold                      the fact of a sale outlives everything else
     reserved                  a reservation whose time has not passed
@@ -65,15 +65,6 @@ def _held(now, prefix):
         When(sold, then=Value(SaleStatus.SOLD.value)),
         When(reserved, then=Value(SaleStatus.RESERVED.value)),
     ]
-
-
-def state_status_expression(now, prefix="sale_state__"):
-    """`state_status` in SQL, for a query that reaches the state row through `prefix`."""
-    return Case(
-        *_held(now, prefix),
-        default=Value(SaleStatus.AVAILABLE.value),
-        output_field=models.CharField(),
-    )
 
 
 def sale_status_expression(*, visible, now, prefix="sale_state__"):

@@ -54,6 +54,13 @@ def cart_add(request, page_id):
 def cart_remove(request, page_id):
     if Cart(request).remove(page_id):
         messages.success(request, "Removed from your cart.")
+        # Back from Stripe, then Remove: this buyer's unfinished checkout of it
+        # must not go on holding it (they could not even add it back).
+        try:
+            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+                _release_earlier_checkouts(request, [page_id])
+        except payments.PaymentError as error:
+            logger.warning("Could not end the checkout of a removed painting: %r", error)
     return redirect("shop:cart")
 
 

@@ -192,3 +192,9 @@ def test_a_nul_byte_in_the_session_cookie_answers_a_plain_bad_request(site, clie
     # The session store would look it up; PostgreSQL refuses NUL in a string.
     response = client.get(path, HTTP_COOKIE="sessionid=abcdefgh\x00ijklmnop")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/cart/add/", "/cart/remove/"])
+def test_an_id_too_big_for_the_database_is_not_found(site, client, path):
+    # SQLite cannot bind an integer over 64 bits: this was a 500.
+    assert client.post(f"{path}{'9' * 30}/").status_code == 404

@@ -16,11 +16,11 @@ from ..images import (
 from ..query import VisiblePageManager, all_pages
 from .collections import CollectionPage
 from .journal import ArticlePage
-from .mixins import SeoMixin
+from .mixins import LiveRouteMixin, SeoMixin
 from .paintings import PaintingPage
 
 
-class HomePage(SeoMixin, Page):
+class HomePage(LiveRouteMixin, SeoMixin, Page):
     objects = VisiblePageManager()
 
     hero_image = image_field()

@@ -135,6 +135,13 @@ def test_pages_under_an_unpublished_page_are_not_found(client, tree, url):
     assert client.get(url).status_code == 404
 
 
+def test_nothing_is_served_under_an_unpublished_home_page(client, tree):
+    assert client.get("/gallery/sea/public/").status_code == 200
+    tree.home.unpublish()
+    for url in ("/", "/gallery/", "/gallery/sea/", "/gallery/sea/public/"):
+        assert client.get(url).status_code == 404, url
+
+
 def test_wagtails_own_routing_refuses_pages_under_an_unpublished_page(client, tree):
     # A site rooted at the gallery is routed by Wagtail's level-by-level walk,
     # not by HomePage.route.

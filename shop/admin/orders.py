@@ -22,6 +22,7 @@ from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .. import services
+from ..emails import unsent_emails
 from ..models import Order
 from .common import MoneyColumn
 from .forms import MarkShippedForm, OrderReviewForm
@@ -116,6 +117,7 @@ class OrderInspectView(ShipUrlMixin, generic.InspectView):
         context["lines"] = self.object.lines.all()
         context["ship_url"] = self.get_ship_url(self.object)
         context["edit_url"] = self.get_edit_url()
+        context["unsent_emails"] = unsent_emails(self.object)
         return context
 
 
@@ -185,6 +187,7 @@ class OrderViewSet(ModelViewSet):
     inspect_view_fields = [
         "created_at",
         "reserved_until",
+        "awaiting_bank_since",
         "paid_at",
         "shipped_at",
         "closed_at",
@@ -247,7 +250,7 @@ class OrderViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("ship/<int:pk>/", self.ship_view, name="ship"),
+            path("ship/<row_id:pk>/", self.ship_view, name="ship"),
         ]
 
     def get_permissions_to_register(self):

@@ -296,11 +296,11 @@ class SaleStateViewSet(ViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path(
-                "<int:painting_id>/make-available/",
+                "<row_id:painting_id>/make-available/",
                 self.make_available_view,
                 name="make_available",
             ),
-            path("<int:painting_id>/release/", self.release_view, name="release"),
+            path("<row_id:painting_id>/release/", self.release_view, name="release"),
         ]
 
     @cached_property

@@ -24,6 +24,7 @@ def cancel_checkout(order_id, *, status=Order.Status.CANCELLED, reason=""):
     then, and the reservation still lapses at its time.
     """
     for _ in range(3):
+        why = reason
         order = Order.objects.get(pk=order_id)
         if order.status != Order.Status.PENDING:
             return order
@@ -34,8 +35,8 @@ def cancel_checkout(order_id, *, status=Order.Status.CANCELLED, reason=""):
                 held = apply_completed_session(order, session)
                 if held.status != Order.Status.PENDING or held.reserved_until > timezone.now():
                     return held
-                reason = "The bank had not confirmed the payment when the hold ended."
-        released = release_order(order.pk, status=status, reason=reason, session_id=session_id)
+                why = f"{reason} The bank had not confirmed the payment when the hold ended."
+        released = release_order(order.pk, status=status, reason=why.strip(), session_id=session_id)
         if released is not None:
             return released
         # A session was attached while we were at Stripe: expire that one too.

@@ -181,3 +181,17 @@ def test_a_link_from_stripe_stops_working_after_two_days(shop, buyer, standin, m
     monkeypatch.setattr(signing.time, "time", lambda: two_days_later)
     assert Client().get(back).status_code == 404
     assert state_of(painting).status == SaleStatus.RESERVED
+
+
+def test_back_then_remove_lets_the_buyer_add_it_again(shop, buyer, standin):
+    painting = shop.paintings[0]
+    stripe_page(start_checkout(buyer, painting))
+    first = Order.objects.get()
+
+    buyer.post(f"/cart/remove/{painting.pk}/")
+    response = buyer.post(f"/cart/add/{painting.pk}/", follow=True)
+
+    assert any("is in your cart" in m for m in messages_of(response))
+    first.refresh_from_db()
+    assert first.status == Order.Status.CANCELLED
+    assert standin.session(first.stripe_session_id)["status"] == "expired"
