@@ -12,12 +12,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .csp import (  # noqa: F401 - settings, read by name
+from pgp_site.settings.csp import (  # noqa: F401 - settings, read by name
     CONTENT_SECURITY_POLICY,
     CONTENT_SECURITY_POLICY_ADMIN,
     CONTENT_SECURITY_POLICY_REPORT_ONLY,
 )
-from .environment import env_bool, env_list
+from pgp_site.settings.environment import env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

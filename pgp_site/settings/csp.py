@@ -10,7 +10,7 @@ import os
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
-from .environment import env_bool
+from pgp_site.settings.environment import env_bool
 
 VIDEO_PLAYERS = [  # where EmbedBlock's oEmbed players come from
     "https://www.youtube.com",
