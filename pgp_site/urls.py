@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("account/", include("buyers.urls")),
+    path("certificates/", include("certificates.urls")),
     path("", include("shop.urls")),
 ]
 

@@ -44,6 +44,16 @@ class GallerySettings(BaseSiteSetting):
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Printed on certificates of authenticity; a transparent PNG works best.
+    signature_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Your signature, printed on certificates of authenticity.",
+    )
+
     panels = [
         FieldPanel("artist_name"),
         FieldPanel("tagline"),
@@ -53,6 +63,7 @@ class GallerySettings(BaseSiteSetting):
             heading="Social links",
         ),
         FieldPanel("footer_text"),
+        FieldPanel("signature_image"),
         MultiFieldPanel(
             [
                 FieldPanel("shipping_returns_page"),
