@@ -36,8 +36,12 @@ test: lint $(AXE)
 	$(PY) scripts/with_postgres.py $(PY) -m pytest $(PYTEST_ARGS)
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
+# Pages, a static file, search and checkout under gunicorn, measured with wrk
+# (installed if missing), at 100, 1,000 and 10,000 paintings on SQLite and
+# PostgreSQL; long. A quick look: make bench BENCH_ARGS="--sizes 100 --db sqlite --seconds 3"
+BENCH_ARGS ?=
 bench: venv
-	$(PY) scripts/with_postgres.py $(PY) bench/pages_bench.py
+	$(PY) bench/pages_bench.py $(BENCH_ARGS)
 
 # Lighthouse and the Nu HTML checker on every public page type (needs npm, Java, Chromium).
 audit: venv

@@ -15,11 +15,22 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "28"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak (image processing) never grows.
-max_requests = 1000
-max_requests_jitter = 100
+# Not too often: a worker's first requests after a restart are slow (imports,
+# connections, template compilation), so at ~1,000 requests a loaded dyno
+# restarted a worker every few seconds. 10,000 requests is hours of an
+# ordinary day; the jitter (±10 %) keeps the workers from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
 
-# Logs go to stdout/stderr, where the platform collects them.
-accesslog = "-"
+
+def env_flag(name):
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Heroku's router already logs every request (path, status, time); a second
+# line per request from gunicorn costs throughput for nothing. GUNICORN_ACCESS_LOG=1
+# turns it on where nothing else logs requests. Errors go to stderr either way.
+accesslog = "-" if env_flag("GUNICORN_ACCESS_LOG") else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'

@@ -1,72 +1,374 @@
-"""Time every kind of public page on a seeded gallery, through Django's test Client.
+"""Every public page, a static file, search and checkout, served by gunicorn, measured with wrk.
 
-    python bench/pages_bench.py --paintings 1000          # a fresh SQLite file in /tmp
-    DATABASE_URL=postgres://... python bench/pages_bench.py
-    make bench                                            # on a throwaway PostgreSQL
+    make bench                                          # everything: 100, 1,000 and 10,000
+                                                        # paintings, SQLite and PostgreSQL
+    make bench BENCH_ARGS="--sizes 100 --db sqlite --seconds 3"     # a quick look
 
-Seeds N paintings with `seed_gallery --reset` (use a throwaway database), then
-for each page makes warm-up requests and times --requests more, in one
-process, as one gunicorn worker would serve them. Prints requests per second,
-mean and 95th-percentile milliseconds and SQL queries per request; it passes
-or fails nothing. For scale: DESIGN.md measured Wagtail's bakerydemo home
-page at ~43 ms a request (~23 requests/s) on this kind of machine.
+For each database and size, in a fresh database: migrate, seed the demo
+gallery, count each page's SQL queries in process (Django's test Client),
+then start gunicorn the way the Procfile does (gunicorn.conf.py, production
+settings on plain HTTP: pgp_site.settings.bench) and measure each URL with wrk:
+once with the page cache off (PAGE_CACHE_SECONDS=0: "uncached") and once with
+its default ("cached"). The admin's login page, a plain Django view, is the
+ceiling measured by the same server; each page is given as a share of it.
+Checkout: buyers with one painting each in their cart start Stripe checkouts
+against the local stand-in, all at once (distinct paintings, fresh sessions;
+SHOP_CHECKOUT_RATE=0 lifts the per-address limits). Figures only: it passes
+or fails nothing.
 """
 
 import argparse
+import concurrent.futures
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
-from common import configure_django, measure, seed
+from common import PROJECT_ROOT, QueryCounter, ensure_wrk, free_port, gunicorn, running, wrk
+
+RESULT_MARK = "BENCH-RESULT "
+CEILING = "plain Django view (admin login)"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def pages():
+def bench_environment(static_root):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PAGE_CACHE"))}
+    for name in ("DJANGO_SETTINGS_MODULE", "DEBUG", "STRIPE_API_BASE", "REDIS_URL"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="pgp_site.settings.bench",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        STATIC_ROOT=str(static_root),
+        BENCH_MEDIA_ROOT=str(static_root.parent / "media"),
+        STRIPE_SECRET_KEY="sk_test_bench",  # noqa: S106 - the stand-in takes any test key
+        STRIPE_WH_SECRET="whsec_bench",  # noqa: S106 - no webhooks in the bench
+        SHOP_CHECKOUT_RATE="0",
+        EMAIL_HOST="127.0.0.1",
+        DEFAULT_FROM_EMAIL="Bench <bench@example.com>",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+# -- One database, one size (a child process, so each gets fresh Django settings) --
+
+
+def public_pages():
+    """(name, path) of every kind of public page, found in the seeded site."""
     from gallery.models import (
         ArticlePage,
         CollectionPage,
+        ContactPage,
         GalleryIndexPage,
         HomePage,
         JournalIndexPage,
         PaintingPage,
+        StandardPage,
     )
 
     def first(model):
         return model.objects.live().order_by("path").first()
 
     collection = first(CollectionPage)
+    painting = PaintingPage.objects.buyable().child_of(collection).order_by("path").first()
     return [
-        ("home", first(HomePage).url, None),
-        ("gallery index", first(GalleryIndexPage).url, None),
-        ("collection (24 cards)", collection.url, None),
-        ("collection, filtered", collection.url, {"available": "on", "sort": "price_asc"}),
-        ("painting", PaintingPage.objects.live().child_of(collection).first().url, None),
-        ("journal index", first(JournalIndexPage).url, None),
-        ("article", first(ArticlePage).url, None),
-        ("search", "/search/", {"q": "sea"}),
-        ("cart (empty)", "/cart/", None),
+        ("home", first(HomePage).url),
+        ("gallery index", first(GalleryIndexPage).url),
+        ("collection (24 cards)", collection.url),
+        ("collection, filtered", f"{collection.url}?available=on&sort=price_asc"),
+        ("painting", painting.url),
+        ("journal index", first(JournalIndexPage).url),
+        ("article", first(ArticlePage).url),
+        ("standard page", first(StandardPage).url),
+        ("contact page", first(ContactPage).url),
+        ("search", "/search/?q=sea"),
+        ("cart (empty)", "/cart/"),
     ]
+
+
+def count_queries(paths):
+    """SQL statements of one request to each path, after one that makes its renditions."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    counts = {}
+    for path in paths:
+        first = client.get(path)
+        if first.status_code != 200:
+            raise SystemExit(f"{path} answered {first.status_code}")
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            client.get(path)
+        counts[path] = counter.count
+    return counts
+
+
+def measure_server(base, urls, seconds, connections, rounds):
+    """Median requests/s of each URL over `rounds` rounds (URLs interleaved)."""
+    rates = {url: [] for url in urls}
+    for url in urls:  # warm up: templates compiled, connections open in each worker
+        for _ in range(4):
+            urllib.request.urlopen(base + url, timeout=30).read()
+    for _ in range(rounds):
+        for url in urls:
+            rate, problems = wrk(base + url, seconds, connections)
+            if problems:
+                print(f"wrk {url}: {'; '.join(problems)}", file=sys.stderr)
+            rates[url].append(rate)
+    return {url: statistics.median(values) for url, values in rates.items()}
+
+
+class Buyer:
+    """A visitor with a session of its own: puts one painting in the cart, then checks out."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects()
+        )
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"Origin": self.base, "Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def fill_cart(self, painting_path, painting_id):
+        status, page = self.request(painting_path)
+        token = CSRF_INPUT.search(page)
+        self.token = token.group(1) if token else ""
+        self.painting_id = painting_id
+        status, _ = self.request(f"/cart/add/{painting_id}/", {"csrfmiddlewaretoken": self.token})
+        if status not in (200, 302, 303):
+            raise SystemExit(f"adding painting {painting_id} to a cart answered {status}")
+
+    def check_out(self):
+        status, _ = self.request(
+            "/checkout/", {"csrfmiddlewaretoken": self.token, "painting": [self.painting_id]}
+        )
+        return status
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def measure_checkout(base, connections, most):
+    """Checkouts started per second: buyers ready with a cart each, then all at once."""
+    from gallery.models import PaintingPage
+
+    paintings = list(PaintingPage.objects.buyable().order_by("path")[:most])
+    buyers = []
+    for painting in paintings:
+        buyer = Buyer(base)
+        buyer.fill_cart(painting.url, painting.pk)
+        buyers.append(buyer)
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        statuses = list(pool.map(Buyer.check_out, buyers))
+    seconds = time.monotonic() - started
+    refused = [status for status in statuses if status != 303]
+    if refused:
+        raise SystemExit(f"{len(refused)} of {len(statuses)} checkouts failed: {refused[:5]}")
+    return len(buyers) / seconds, len(buyers)
+
+
+def run_one(args):
+    """Seeds one database, measures everything, prints the figures as one JSON line."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    import django
+
+    # Query counts are of the work behind a page, not of a cache hit.
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.templatetags.static import static
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    started = time.monotonic()
+    call_command("seed_gallery", paintings=args.size, reset=True, verbosity=0)
+    seed_seconds = time.monotonic() - started
+
+    pages = public_pages()
+    ceiling = ("/admin/login/", CEILING)
+    static_file = static("css/site.css")
+    queries = count_queries([path for _, path in pages])
+    connection.close()
+
+    env = dict(os.environ)
+    standin_port, web_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{web_port}"
+    env["BENCH_STRIPE_API_BASE"] = f"http://127.0.0.1:{standin_port}"
+    log = Path(tempfile.mkdtemp(prefix="pgp-bench-log-")) / "servers.log"
+    standin = [sys.executable, "-m", "stripe_standin", "--port", str(standin_port), "--quiet"]
+    urls = [path for _, path in pages] + [ceiling[0], static_file]
+    measured = {}
+    with running(standin, env, f"http://127.0.0.1:{standin_port}/", log):
+        for mode, cache_seconds in (("uncached", "0"), ("cached", None)):
+            server_env = {k: v for k, v in env.items() if k != "PAGE_CACHE_SECONDS"}
+            if cache_seconds is not None:
+                server_env["PAGE_CACHE_SECONDS"] = cache_seconds
+            with gunicorn(server_env, web_port, log):
+                measured[mode] = measure_server(
+                    base, urls, args.seconds, args.connections, args.rounds
+                )
+                if mode == "cached":
+                    checkout_rate, checkouts = measure_checkout(
+                        base, args.connections, args.checkouts
+                    )
+    result = {
+        "db": connection.vendor,
+        "size": args.size,
+        "seed_seconds": seed_seconds,
+        "pages": [(name, path, queries[path]) for name, path in pages],
+        "ceiling": ceiling[0],
+        "static": static_file,
+        "measured": measured,
+        "checkout": {"rate": checkout_rate, "count": checkouts},
+    }
+    print(RESULT_MARK + json.dumps(result))
+
+
+# -- The whole run --
+
+
+def collect_static(env, static_root):
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=PROJECT_ROOT,
+        env={**env, "DATABASE_URL": f"sqlite:///{static_root}.sqlite3"},
+        check=True,
+    )
+
+
+def child_command(args, db, size):
+    own = [
+        sys.executable, str(Path(__file__).resolve()), "--one", "--size", str(size),
+        "--seconds", str(args.seconds), "--connections", str(args.connections),
+        "--rounds", str(args.rounds), "--checkouts", str(args.checkouts),
+    ]  # fmt: skip
+    if db == "postgres":
+        return [sys.executable, str(PROJECT_ROOT / "scripts" / "with_postgres.py"), *own]
+    return own
+
+
+def run_all(args):
+    ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="pgp-bench-"))
+    env = bench_environment(work / "static")
+    print(f"Collecting static files into {work / 'static'} ...", flush=True)
+    collect_static(env, work / "static")
+    results = []
+    for db in args.db:
+        for size in args.sizes:
+            child_env = {**env, "BENCH_MEDIA_ROOT": str(work / f"media-{db}-{size}")}
+            if db == "sqlite":
+                child_env["DATABASE_URL"] = f"sqlite:///{work / f'{size}.sqlite3'}"
+            else:
+                child_env.pop("DATABASE_URL", None)  # with_postgres.py sets it
+            print(f"\n{db}, {size:,} paintings: seeding and measuring ...", flush=True)
+            output = subprocess.run(
+                child_command(args, db, size),
+                cwd=PROJECT_ROOT,
+                env=child_env,
+                capture_output=True,
+                text=True,
+            )
+            lines = [line for line in output.stdout.splitlines() if line.startswith(RESULT_MARK)]
+            if output.returncode != 0 or not lines:
+                print(output.stdout[-3000:], output.stderr[-3000:])
+                if "SKIPPED" in output.stdout:
+                    continue
+                raise SystemExit(f"{db} at {size} paintings failed")
+            result = json.loads(lines[-1][len(RESULT_MARK) :])
+            print_table(result)
+            results.append(result)
+    print_scaling(results)
+
+
+def print_table(result):
+    print(
+        f"\n== {result['db']}, {result['size']:,} paintings "
+        f"(seeded in {result['seed_seconds']:.0f} s) =="
+    )
+    uncached, cached = result["measured"]["uncached"], result["measured"]["cached"]
+    top_u, top_c = uncached[result["ceiling"]], cached[result["ceiling"]]
+    header = (
+        f"{'page':<34}{'SQL':>4}{'uncached r/s':>14}{'÷ plain':>9}{'cached r/s':>12}{'÷ plain':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    rows = [(name, path, str(queries)) for name, path, queries in result["pages"]]
+    rows += [(CEILING, result["ceiling"], ""), ("static file", result["static"], "")]
+    for name, path, queries in rows:
+        u, c = uncached[path], cached[path]
+        print(f"{name:<34}{queries:>4}{u:>14.1f}{u / top_u:>9.0%}{c:>12.1f}{c / top_c:>9.0%}")
+    checkout = result["checkout"]
+    print(
+        f"{'checkout create (Stripe stand-in)':<34}{'':>4}{'':>14}{'':>9}"
+        f"{checkout['rate']:>12.1f}{checkout['rate'] / top_c:>9.0%}"
+        f"   ({checkout['count']} checkouts, {checkout['count']} paintings reserved)"
+    )
+
+
+def print_scaling(results):
+    """Each page's time at every size against its time at the smallest, per database."""
+    print("\n== Scaling: uncached time per request ÷ the same at the smallest size ==")
+    for db in sorted({r["db"] for r in results}):
+        runs = sorted((r for r in results if r["db"] == db), key=lambda r: r["size"])
+        if len(runs) < 2:
+            continue
+        smallest = runs[0]
+        for name, path, _ in smallest["pages"]:
+            base_rate = smallest["measured"]["uncached"][path]
+            ratios = []
+            for run in runs[1:]:
+                same = dict((n, p) for n, p, _ in run["pages"])[name]
+                ratios.append(
+                    f"{base_rate / run['measured']['uncached'][same]:.2f}× at {run['size']:,}"
+                )
+            print(f"{db:<11}{name:<26}{', '.join(ratios)}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--paintings", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
+    parser.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
+    )
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL and round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per URL; medians shown")
+    parser.add_argument("--checkouts", type=int, default=60, help="checkouts started, at most")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    configure_django("pgp-pages-bench")
-    from django.db import connection
-    from django.test import Client
-
-    print(f"Seeded {args.paintings} paintings in {seed(args.paintings):.1f} s")
-    print(f"Database: {connection.vendor}; {args.requests} timed requests per page\n")
-    header = f"{'page':<24}{'req/s':>8}{'mean ms':>9}{'p95 ms':>8}{'SQL/req':>9}"
-    print(header)
-    print("-" * len(header))
-    client = Client()
-    for name, path, params in pages():
-        result = measure(client, path, params, args.requests, args.warmup)
-        print(
-            f"{name:<24}{result['per_second']:>8.1f}{result['mean']:>9.1f}"
-            f"{result['p95']:>8.1f}{result['queries']:>9}"
-        )
+    if args.one:
+        run_one(args)
+    else:
+        run_all(args)
 
 
 if __name__ == "__main__":

@@ -8,35 +8,81 @@ the sitemap and the shop offer only `visible()` pages; routing serves
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import BooleanField, Expression, F, Prefetch, Q
 from django.utils import timezone
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from shop.sale_status import SaleStatus, sale_status_expression, sale_status_of
 
 from .images import CARD_IMAGE, images_with_renditions
 
+# Pages down to this depth (a site is rarely deeper than five levels) find their
+# ancestors by exact path, through the index on `path`; deeper ones fall back to a
+# prefix comparison with every page, which no index can serve.
+INDEXED_ANCESTOR_DEPTH = 12
 
-def no_ancestor_or_self(condition):
-    """True where neither the page nor any ancestor matches `condition`: one SQL
-    condition, no extra query. In treebeard's paths, an ancestor's path is a prefix
-    of its descendants' paths."""
-    matching = Page.objects.filter(condition, path=Substr(OuterRef("path"), 1, Length("path")))
-    return ~Exists(matching)
+
+class NoHiddenAncestorOrSelf(Expression):
+    """True where neither the page nor an ancestor is unpublished (nor, with
+    `restricted=True`, under a view restriction): one SQL condition, no extra query.
+
+    In treebeard's paths an ancestor's path is a prefix of its descendants', one
+    `steplen` per level, so a page's own path names all its ancestors: a few index
+    look-ups per page whatever the size of the tree. Written as SQL text here
+    because the same condition built from ORM expressions cost more to compile,
+    on every request, than the database took to run it.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, restricted, path=None):
+        super().__init__()
+        self.restricted = restricted
+        self.path = path if path is not None else F("path")
+
+    def get_source_expressions(self):
+        return [self.path]
+
+    def set_source_expressions(self, exprs):
+        (self.path,) = exprs
+
+    def as_sql(self, compiler, connection):
+        path, params = compiler.compile(self.path)
+        quote = connection.ops.quote_name
+        hidden = f"NOT h.{quote('live')}"
+        if self.restricted:
+            hidden += (
+                f" OR EXISTS (SELECT 1 FROM {quote(PageViewRestriction._meta.db_table)} r"  # noqa: S608 - names from the models, values as parameters
+                f" WHERE r.{quote('page_id')} = h.{quote('id')})"
+            )
+        pages = f"{quote(Page._meta.db_table)} h"
+        step = Page.steplen
+        ancestors = ", ".join(
+            f"SUBSTR({path}, 1, {step * depth})" for depth in range(1, INDEXED_ANCESTOR_DEPTH + 1)
+        )
+        longest = step * INDEXED_ANCESTOR_DEPTH
+        sql = (
+            f"(NOT EXISTS (SELECT 1 FROM {pages} WHERE h.{quote('path')} IN ({ancestors})"  # noqa: S608 - names from the models, values as parameters
+            f" AND ({hidden}))"
+            f" AND (LENGTH({path}) <= {longest} OR NOT EXISTS (SELECT 1 FROM {pages}"
+            f" WHERE h.{quote('path')} = SUBSTR({path}, 1, LENGTH(h.{quote('path')}))"
+            f" AND ({hidden}))))"
+        )
+        # The path appears once per ancestor level, then twice in the fallback.
+        return sql, tuple(params) * (INDEXED_ANCESTOR_DEPTH + 2)
 
 
 def visible_condition():
     """True where a visitor could open the page: live, public, under live pages."""
-    hidden = Q(live=False) | Q(view_restrictions__isnull=False)
-    return Q(live=True) & no_ancestor_or_self(hidden)
+    return Q(live=True) & NoHiddenAncestorOrSelf(restricted=True)
 
 
 class VisiblePageQuerySet(PageQuerySet):
     def reachable(self):
         """Live, and under live pages only (Wagtail's `live()` checks the page alone)."""
-        return self.live().filter(no_ancestor_or_self(Q(live=False)))
+        return self.live().filter(NoHiddenAncestorOrSelf(restricted=False))
 
     def visible(self):
         """Reachable and public: what a visitor could open without a password or login."""

@@ -96,8 +96,30 @@ def merge(*updates):
     return merged
 
 
+# Responses a browser renders as a document, where a policy has something to govern.
+# JSON, plain text, feeds and files are left alone (static files never get here:
+# WhiteNoise answers them earlier in MIDDLEWARE).
+DOCUMENT_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+)
+
+
+def is_document(response):
+    content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return content_type in DOCUMENT_TYPES
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware with the admin's own policy and this site's asset hosts."""
+
+    def process_response(self, request, response):
+        if not is_document(response):
+            return response
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)

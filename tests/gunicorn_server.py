@@ -101,6 +101,8 @@ def start_gunicorn(env_overrides=None, *, workers=2, max_requests=None, log_path
         DATABASE_URL=gunicorn_database_url(),
         WEB_CONCURRENCY=str(workers),
         PYTHONUNBUFFERED="1",
+        # The access log (off in production) tells which worker answered.
+        GUNICORN_ACCESS_LOG="1",
     )
     env.update(env_overrides or {})
     cmd = [

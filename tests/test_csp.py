@@ -42,7 +42,10 @@ def respond(path="/", *, use_nonce=False):
 
 @pytest.mark.django_db
 def test_public_pages_get_the_strict_policy(client):
-    response = client.get("/robots.txt")
+    response = client.get("/no-such-page/")  # an HTML page that needs no page tree
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
     policy = directives(response.headers[ENFORCED])
     assert REPORT_ONLY not in response.headers
@@ -53,6 +56,17 @@ def test_public_pages_get_the_strict_policy(client):
     assert policy["object-src"] == ["'none'"]
     # The local Stripe stand-in of the test settings may receive the checkout form.
     assert policy["form-action"] == ["'self'", "https://checkout.stripe.com", "http://127.0.0.1:9"]
+
+
+@pytest.mark.django_db
+def test_responses_a_browser_does_not_render_as_a_page_get_no_policy(client):
+    """A policy governs a document; sending one with plain text or JSON is work for nothing."""
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert ENFORCED not in response.headers
+    assert REPORT_ONLY not in response.headers
 
 
 @pytest.mark.django_db

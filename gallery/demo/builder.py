@@ -3,8 +3,8 @@
 Home, gallery index, one collection page per series (repeated for large
 demos), paintings, journal and articles, standard pages, the contact form,
 the gallery and shop settings and the shipping rates. Pages are published
-with a revision, as if from the admin; in a large demo the paintings are
-added without revisions or per-page validation and go live in one UPDATE.
+with a revision, as if from the admin; in a large demo the paintings of a
+collection are inserted together (see `add_in_bulk`), without revisions.
 """
 
 import math
@@ -34,6 +34,7 @@ from ..models import (
     Medium,
     PaintingGalleryImage,
     PaintingPage,
+    PaintingPageTag,
     StandardPage,
 )
 from . import texts
@@ -64,7 +65,6 @@ class Builder:
         self.now = timezone.now()
         self.images = ImageMaker()
         self.media = {}
-        self.bulk_pages = []
         self.tag_cache = {}
 
     def say(self, message):
@@ -73,37 +73,61 @@ class Builder:
 
     # -- Pages --
 
-    def add(self, parent, page, bulk=False, revision=True):
-        """Add a live page with a published revision, as if published in the admin.
+    def add(self, parent, page, revision=True):
+        """Add a live page with a published revision, as if published in the admin."""
+        self.prepare(parent, page)
+        parent.add_child(instance=page)
+        if revision and self.with_revisions:
+            self.publish_revision(page)
+        return page
 
-        In bulk, pages get no revision and skip Page.full_clean() (a handful
-        of queries each, to check data made right here): they are saved as
-        drafts, which Wagtail checks only for title and slug, and go live
-        together in one UPDATE at the end of the build.
-        """
-        page.live = not bulk
+    def prepare(self, parent, page):
+        page.live = True
         page.has_unpublished_changes = False
         page.first_published_at = page.last_published_at = self.now
         # Given here, slug and locale cost no look-ups of their own.
         page.slug = page.slug or slugify(page.title)
         page.locale_id = parent.locale_id
-        parent.add_child(instance=page)
-        if bulk:
-            self.bulk_pages.append(page)
-        elif revision and self.with_revisions:
-            self.publish_revision(page)
-        return page
+
+    def add_in_bulk(self, parent, pages):
+        """Add many live pages of one type under a new `parent`, in a few queries.
+
+        What treebeard's add_child and Page.save work out one page at a time
+        (tree path, URL path, draft title; a query or more each) is set here,
+        then every page's row goes in with one INSERT, and its own type's row
+        with save_base(raw=True): the way Django loads fixtures, parents left
+        alone. No revisions and no per-page validation: the data is made right
+        here. Their tags and gallery images (modelcluster children, which
+        save_base does not write) go in with one INSERT per kind.
+        """
+        depth = parent.depth + 1
+        for position, page in enumerate(pages, start=parent.numchild + 1):
+            self.prepare(parent, page)
+            page.depth, page.numchild = depth, 0
+            page.path = parent._get_path(parent.path, depth, position)
+            page.url_path = f"{parent.url_path}{page.slug}/"
+            page.draft_title = page.title
+            page.content_type = ContentType.objects.get_for_model(page)
+        Page.objects.bulk_create(pages)
+        tagged, children = [], []
+        for page in pages:
+            page.page_ptr_id = page.id
+            page.save_base(raw=True, force_insert=True)
+            tagged += [PaintingPageTag(content_object=page, tag=tag) for tag in page.tags.all()]
+            for child in page.gallery_images.all():
+                child.page = page
+                children.append(child)
+        PaintingPageTag.objects.bulk_create(tagged)
+        PaintingGalleryImage.objects.bulk_create(children)
+        parent.numchild += len(pages)
+        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
+        return pages
 
     def publish_revision(self, page):
         # What Revision.publish() leaves behind, without re-saving the page.
         revision = page.save_revision(changed=False, clean=False)
         Page.objects.filter(pk=page.pk).update(live_revision=revision)
         page.live_revision = revision
-
-    def publish_bulk_pages(self):
-        Page.objects.filter(pk__in=[page.pk for page in self.bulk_pages]).update(live=True)
-        for page in self.bulk_pages:
-            page.live = True
 
     def tags(self, *names):
         """Tag objects, looked up once: the tag manager then needs no query per name."""
@@ -127,7 +151,6 @@ class Builder:
         standard_pages = self.build_standard_pages(home)
         contact = self.build_contact(home)
         self.feature(home, gallery_index, collections, paintings)
-        self.publish_bulk_pages()
         self.build_settings(site, standard_pages, contact)
         return {
             "home": home,
@@ -213,13 +236,17 @@ class Builder:
                 ),
             )
             collections.append(collection)
+            made = []
             for position in range(size):
                 slot = position % slots
                 size = FORMATS[slot]
-                painting = self.painting(series, position, size, rng, len(paintings))
+                painting = self.painting(series, position, size, rng, len(paintings) + position)
                 self.hang(painting, pictures[series, slot], position, size)
-                bulk = self.painting_count > UNIQUE_IMAGES_UP_TO
-                paintings.append(self.add(collection, painting, bulk=bulk))
+                made.append(painting)
+            if self.painting_count > UNIQUE_IMAGES_UP_TO:
+                paintings += self.add_in_bulk(collection, made)
+            else:
+                paintings += [self.add(collection, painting) for painting in made]
         self.say(
             f"Added {len(paintings)} paintings in {len(collections)} collections "
             f"in {time.monotonic() - started:.1f} s."

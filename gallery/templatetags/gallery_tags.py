@@ -13,6 +13,8 @@ from gallery.models import GallerySettings
 from shop.models import ShopSettings
 from shop.sale_status import SaleStatus
 
+from .shared_filter_images import shared_filter
+
 register = template.Library()
 
 # Schema.org availability for each sale status; statuses not listed get no offer.
@@ -28,7 +30,8 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 DEFAULT_SHARE_IMAGE = "images/share.jpg"
 
 # The largest JPEG the painting page already renders: the whole work, uncropped.
-FULL_PAINTING_JPEG = rendition_specs(PAINTING_IMAGE)[-1]
+FULL_PAINTING_JPEG = shared_filter(rendition_specs(PAINTING_IMAGE)[-1])
+SHARE_IMAGE_FILTER = shared_filter(SHARE_IMAGE)
 
 
 def absolute_url(request, url):
@@ -57,7 +60,7 @@ def share_image(context, page=None):
             "height": 630,
             "alt": "",
         }
-    rendition = image.get_rendition(SHARE_IMAGE)
+    rendition = image.get_rendition(SHARE_IMAGE_FILTER)
     return {
         "url": absolute_url(request, rendition.url),
         "width": rendition.width,

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Page, ReferenceIndex, Site
 
 from gallery.demo import (
     ARTIST_NAME,
@@ -193,6 +193,22 @@ def test_reset_rebuilds_and_paintings_scales_the_gallery(
         assert_in_storage(image, media_root)
     assert PaintingPage.objects.live().search("Harbour Cranes").count() >= 1
     assert all(p.search_description for p in PaintingPage.objects.all())
+
+    # Inserted together, yet a tree and pages as add_child would have made them.
+    assert Page.find_problems() == ([], [], [], [], [])
+    collection = CollectionPage.objects.order_by("path").first()
+    assert collection.numchild == collection.get_children().count() == 20
+    painting = PaintingPage.objects.child_of(collection).order_by("path").last()
+    assert painting.url_path == f"{collection.url_path}{painting.slug}/"
+    assert painting.get_parent().pk == collection.pk
+    assert painting.draft_title == painting.title
+    assert painting.content_type == ContentType.objects.get_for_model(PaintingPage)
+    assert painting.tags.count() >= 2
+    assert painting.gallery_images.count() in (1, 2)
+    # Wagtail's reference index knows where each picture is used (the admin's usage count).
+    assert ReferenceIndex.get_references_to(painting.image).filter(object_id=painting.pk).exists()
+    detail = painting.gallery_images.first().image
+    assert ReferenceIndex.get_references_to(detail).filter(object_id=painting.pk).exists()
 
 
 def test_painting_pictures_are_reproducible():

@@ -64,8 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "pgp_site.middleware.ContentSecurityPolicyMiddleware",
+    # Static files are answered here, before any other middleware does work for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pgp_site.middleware.ContentSecurityPolicyMiddleware",
     "pgp_site.hostile_input.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +98,9 @@ TEMPLATES = [
                 "gallery.context_processors.navigation",
                 "shop.context_processors.cart",
             ],
+            # Wagtail's image tags with each rendition spec parsed once per process, not
+            # once per picture (see the module): same tags, same markup, under their name.
+            "libraries": {"wagtailimages_tags": "gallery.templatetags.shared_filter_images"},
         },
     },
 ]
