@@ -8,8 +8,8 @@ the sitemap and the shop offer only `visible()` pages; routing serves
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
@@ -21,10 +21,29 @@ from .images import CARD_IMAGE, images_with_renditions
 
 def no_ancestor_or_self(condition):
     """True where neither the page nor any ancestor matches `condition`: one SQL
-    condition, no extra query. In treebeard's paths, an ancestor's path is a prefix
-    of its descendants' paths."""
-    matching = Page.objects.filter(condition, path=Substr(OuterRef("path"), 1, Length("path")))
-    return ~Exists(matching)
+    condition, no extra query.
+
+    The pages under a matching page are found from the matching pages (few:
+    drafts, private sections) through the path index, in a subquery that does
+    not depend on the page asked about, so the database builds it once per
+    statement. (Asked the other way round, "is a prefix of my path a matching
+    page", no index helps, and SQLite read the whole page table for every page
+    it checked: 43 s to list 10,000 paintings.) In treebeard's paths an
+    ancestor's path is a prefix of its descendants' paths.
+    """
+    parents = Page.objects.filter(condition, numchild__gt=0).order_by().values("path")
+    parents_sql, params = parents.query.sql_with_params()
+    # The ORM cannot join a table to itself on a prefix; the SQL is the ORM's own
+    # with its parameters, and the table name, nothing from a request. CROSS JOIN
+    # keeps SQLite from walking every page's descendants before it knows which
+    # pages match.
+    table = Page._meta.db_table
+    under_a_match = RawSQL(  # noqa: S611
+        f"SELECT descendant.id FROM ({parents_sql}) parent CROSS JOIN {table} descendant"  # noqa: S608
+        " WHERE descendant.path > parent.path AND descendant.path LIKE parent.path || '%%'",
+        params,
+    )
+    return ~condition & ~Q(pk__in=under_a_match)
 
 
 def visible_condition():
