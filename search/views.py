@@ -45,7 +45,7 @@ def search_paintings(terms, paintings, filters, shop_settings):
 def among(queryset):
     """The same pages, in a form the search backend accepts (see above). The
     project's SQLite backend takes them as they are, and then checks the filters
-    on the matching pages alone, not on every page (search/backend.py)."""
+    on the matching pages alone, not on every page (search/backends/sqlite.py)."""
     if getattr(get_search_backend(), "searches_any_queryset", False):
         return queryset
     return queryset.model.objects.filter(id__in=queryset.values("id"))

@@ -1,7 +1,4 @@
-"""Wagtail's database search backend, with a SQLite full-text search that scales.
-
-WAGTAILSEARCH_BACKENDS names this module. On PostgreSQL (and anything but
-SQLite with FTS5) it is Wagtail's own database backend, unchanged.
+"""A SQLite full-text search that scales (see search.backends for when it is used).
 
 Why SQLite needs its own (Wagtail 8 / django-modelsearch 1.x), as measured on
 10,000 paintings: Wagtail's SQLite backend
@@ -22,7 +19,6 @@ are loaded. Counting reads the same matches without scoring them.
 
 from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
-from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
 from wagtail.search.backends.database.sqlite.query import MatchExpression, normalize
 from wagtail.search.backends.database.sqlite.sqlite import (
     SQLiteFTSIndexEntry,
@@ -161,8 +157,9 @@ class IndexFirstSQLiteSearchBackend(SQLiteSearchBackend):
     searches_any_queryset = True
 
 
-def SearchBackend(params):  # noqa: N802 (Wagtail looks for this name)
-    backend = DatabaseSearchBackend(params)
+def index_first(backend, params):
+    """This backend in place of Wagtail's SQLite FTS5 one (not of its fallback
+    for an SQLite built without FTS5)."""
     if isinstance(backend, SQLiteSearchBackend):
         return IndexFirstSQLiteSearchBackend(params)
     return backend
