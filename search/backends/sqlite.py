@@ -11,10 +11,11 @@ Why SQLite needs its own (Wagtail 8 / django-modelsearch 1.x), as measured on
     (text) object_id index cannot serve: every match against every match,
     6.6 s for one page of results.
 Here the FTS index is read once, first, each match scored there with Wagtail's
-own relevance (bm25 and the title norm, so results rank as before), kept if the
-searched queryset holds its object (a primary-key lookup per match), and the
-database sorts and slices: only one page of ids leaves it, then those objects
-are loaded. Counting reads the same matches without scoring them.
+own relevance (bm25 and the title norm, so results rank as before) and kept if
+the searched queryset holds its object (a primary-key lookup per match); the
+database sorts and keeps one page of keys, and the same statement loads those
+objects, each scored again through its own index entry for the order. Counting
+reads the same matches without scoring them.
 """
 
 from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Subquery
