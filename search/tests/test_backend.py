@@ -62,7 +62,7 @@ def test_a_thousand_characters_are_searched_as_the_first_two_hundred(client, cor
     query = "harbour " + "quiet " * 170
     assert len(query) > 1_000
     response = search_for(client, q=query)
-    assert set(titles(response)) == {"Quiet Harbour", "Harbour at Dawn"} & set(titles(response))
+    assert set(titles(response)) == HARBOURS  # both have "quiet" and "harbour"
     assert "only its first 200 characters were used" in response.content.decode()
 
 
