@@ -85,7 +85,9 @@ def search(request):
     form = SearchForm(
         request.GET,
         shop_settings=shop_settings,
-        collections=CollectionPage.objects.visible(),
+        # What a choice shows and what filtering by it needs, nothing more: a large
+        # gallery has hundreds of collections, and whole pages cost time to build.
+        collections=CollectionPage.objects.visible().only("id", "title", "path", "depth"),
     )
     filters = form.filters
     query = filters.get("q", "")
