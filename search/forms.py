@@ -2,6 +2,8 @@ import re
 import unicodedata
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from gallery.filters import PaintingFilterForm
 
@@ -27,6 +29,26 @@ def search_terms(query):
     return " ".join(re.sub(r"[^\w\s]+", " ", query).split())
 
 
+class QuickSelect(forms.Select):
+    """The same <select> as Django's, written in Python rather than through one
+    template per option: the collection choice lists every collection (200 on a
+    10,000-painting site, ~45 ms a search through the option templates)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        attributes = flatatt(widget["attrs"])
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+
+
 class SearchForm(PaintingFilterForm):
     q = forms.CharField(label="Search for", required=False)
 
@@ -35,6 +57,11 @@ class SearchForm(PaintingFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.query_was_shortened = False
+        collection = self.fields.get("collection")
+        if collection is not None:
+            collection.widget = QuickSelect(
+                attrs=collection.widget.attrs, choices=collection.choices
+            )
 
     def clean_q(self):
         query = clean_query_text(self.cleaned_data["q"])

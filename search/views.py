@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
+from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from gallery.filters import RELEVANCE, filter_paintings, painting_ordering
@@ -42,7 +43,11 @@ def search_paintings(terms, paintings, filters, shop_settings):
 
 
 def among(queryset):
-    """The same pages, in a form the search backend accepts (see above)."""
+    """The same pages, in a form the search backend accepts (see above). The
+    project's SQLite backend takes them as they are, and then checks the filters
+    on the matching pages alone, not on every page (search/backends/sqlite.py)."""
+    if getattr(get_search_backend(), "searches_any_queryset", False):
+        return queryset
     return queryset.model.objects.filter(id__in=queryset.values("id"))
 
 
@@ -80,7 +85,9 @@ def search(request):
     form = SearchForm(
         request.GET,
         shop_settings=shop_settings,
-        collections=CollectionPage.objects.visible(),
+        # What a choice shows and what filtering by it needs, nothing more: a large
+        # gallery has hundreds of collections, and whole pages cost time to build.
+        collections=CollectionPage.objects.visible().only("id", "title", "path", "depth"),
     )
     filters = form.filters
     query = filters.get("q", "")

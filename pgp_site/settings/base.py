@@ -327,7 +327,8 @@ SHOP_NOTIFY_EMAIL = os.environ.get("SHOP_NOTIFY_EMAIL", "")
 # Wagtail
 WAGTAIL_SITE_NAME = "pgp"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# search.backends: Wagtail's database search, with a SQLite path that scales.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "odt", "docx"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "gif": "gif", "webp": "webp"}
 WAGTAILIMAGES_AVIF_QUALITY = 60
