@@ -29,6 +29,7 @@ from .paying import (
 )
 from .reserving import (
     attach_checkout_session,
+    earliest_reservation_end,
     offer_shipping,
     pending_orders_of,
     release_order,
@@ -42,6 +43,7 @@ __all__ = [
     "apply_completed_session",
     "attach_checkout_session",
     "cancel_checkout",
+    "earliest_reservation_end",
     "flag_for_review",
     "fulfil_order",
     "hold_for_async_payment",

@@ -4,14 +4,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from gallery.models import PaintingPage
 
-from ..models import Order, OrderLine
+from ..models import Order, OrderLine, SaleState
 from ..sale_status import SaleStatus, sale_status_of
-from .rows import CheckoutError, append_note, lock_sale_states, painting_ids
+from .rows import (
+    CheckoutError,
+    append_note,
+    lock_sale_states,
+    painting_ids,
+    sale_states_changed,
+)
 
 # The reservation outlives the Stripe session a little, so a payment made in
 # its last second is never beaten by another buyer while the event travels.
@@ -79,6 +85,7 @@ def reserve_for_checkout(
             state.order = order
             state.reserved_until = order.reserved_until
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        sale_states_changed(states)
         order.subtotal = subtotal
         order.save(update_fields=["subtotal"])
     order.session_ends = session_ends
@@ -105,12 +112,15 @@ def offer_shipping(order, rates):
 
 
 def release_states(order):
+    released = []
     for state in lock_sale_states(painting_ids(order)):
         if state.status == SaleStatus.RESERVED and state.order_id == order.pk:
             state.status = SaleStatus.AVAILABLE
             state.order = None
             state.reserved_until = None
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            released.append(state)
+    sale_states_changed(released)
 
 
 ANY_SESSION = object()
@@ -146,3 +156,13 @@ def pending_orders_of(order_numbers, user=None):
     return Order.objects.filter(
         owned, status=Order.Status.PENDING, reserved_until__gt=timezone.now()
     )
+
+
+def earliest_reservation_end():
+    """When the first live reservation lapses by itself (None: there is none).
+
+    A page showing "Reserved" is wrong from then on, with no event to say so:
+    the page cache keeps no page past it (PAGE_CACHE_EXPIRES_BY).
+    """
+    live = SaleState.objects.filter(status=SaleStatus.RESERVED, reserved_until__gt=timezone.now())
+    return live.aggregate(end=Min("reserved_until"))["end"]

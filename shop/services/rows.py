@@ -2,6 +2,8 @@
 checkouts that share paintings queue up instead of deadlocking; review notes; and
 the error a buyer or the artist is shown when a move is refused."""
 
+from pagecache.store import invalidate
+
 from ..models import SaleState
 
 
@@ -29,3 +31,10 @@ def append_note(text, line):
 def flag(order, reason):
     order.needs_review = True
     order.review_reason = append_note(order.review_reason, reason)
+
+
+def sale_states_changed(states):
+    """Public pages show sale state: every stored one is stale once this commits
+    (and a CDN in front drops these paintings' pages and their parents')."""
+    if states:
+        invalidate(page_ids=[state.painting_id for state in states])
