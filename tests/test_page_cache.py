@@ -139,7 +139,10 @@ def test_reserve_release_sell_and_make_available_again_change_the_cached_paintin
     assert status_shown(painting.url) == "Available"
 
 
-def test_a_page_showing_a_reservation_is_not_served_after_it_lapses(shop, commit, monkeypatch):
+def test_a_page_showing_a_reservation_is_not_served_after_it_lapses(
+    shop, commit, monkeypatch, settings
+):
+    settings.PAGE_CACHE_SECONDS = 24 * 3600  # far longer than the reservation
     painting = shop.paintings[0]
     with commit():
         order = reserve(painting)
