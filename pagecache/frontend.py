@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 logger = logging.getLogger(__name__)
 
@@ -21,16 +21,24 @@ def configured():
     return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-def urls_of(pages, page_ids=()):
+def urls_of(pages, page_ids=(), url_paths=()):
     if not configured():
         return []
-    urls = set()
+    urls = {url for url in map(url_of_path, url_paths) if url}
     for page in [*pages, *Page.objects.filter(pk__in=list(page_ids))]:
         for each in [*page.get_ancestors().filter(depth__gt=1), page]:
             url = each.get_full_url()
             if url:
                 urls.add(url)
     return sorted(urls)
+
+
+def url_of_path(url_path):
+    """The full URL a page with this Wagtail url_path had (e.g. before a move)."""
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return root.root_url + "/" + url_path[len(root.root_path) :]
+    return None
 
 
 def purge(urls):

@@ -19,7 +19,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .store import invalidate
 
@@ -33,15 +33,23 @@ def invalidating_models():
 
 @receiver(post_save)
 @receiver(post_delete)
-def model_changed(sender, instance, raw=False, **kwargs):
+def model_changed(sender, instance, raw=False, signal=None, **kwargs):
     if raw:  # loaddata: pages are not being served from it yet
         return
     if isinstance(instance, Page):
-        invalidate([instance])
+        # Any save: code may change a live page without publishing it. A CDN
+        # is purged only when the public page changes (here on delete, and below).
+        invalidate([instance] if signal is post_delete else [])
     elif isinstance(instance, invalidating_models()):
         invalidate()
 
 
-@receiver(post_page_move)
-def page_moved(sender, instance, **kwargs):
+@receiver(page_published)
+@receiver(page_unpublished)
+def page_published_or_unpublished(sender, instance, **kwargs):
     invalidate([instance])
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, url_path_before, **kwargs):
+    invalidate([instance], url_paths=[url_path_before])

@@ -103,12 +103,12 @@ def bump(purge_urls=()):
     frontend.purge(purge_urls)
 
 
-def invalidate(pages=(), page_ids=()):
+def invalidate(pages=(), page_ids=(), url_paths=()):
     """Call wherever something a public page shows changes; it takes effect on commit.
 
     pages, page_ids: Wagtail pages whose URLs (and their ancestors') a CDN in
     front should drop at once; the URLs are read now, while the pages still
-    have them.
+    have them. url_paths: Wagtail url_paths a page has left (a move).
     """
-    urls = frontend.urls_of(pages, page_ids)
+    urls = frontend.urls_of(pages, page_ids, url_paths)
     transaction.on_commit(partial(bump, urls), robust=True)

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from gallery.models import GallerySettings, PaintingPage
 from pagecache import store
@@ -219,3 +220,53 @@ def test_shop_settings_change_cached_pages(shop, commit):
         shop_settings.currency = "GBP"
         shop_settings.save()
     assert "£500" in visit(painting.url)[1]
+
+
+# -- a CDN in front: Wagtail's front-end cache purging ---------------------------
+
+PURGED = []
+
+
+class RecordingBackend(BaseBackend):
+    """Stands where Cloudflare or CloudFront would: records the URLs purged."""
+
+    def purge(self, url):
+        PURGED.append(url)
+
+
+@pytest.fixture
+def cdn(settings):
+    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    PURGED.clear()
+    return PURGED
+
+
+def test_sale_state_changes_purge_the_painting_and_its_ancestors_from_a_cdn(shop, commit, cdn):
+    painting = shop.paintings[0]
+    with commit():
+        order = reserve(painting)
+    base = "http://localhost"
+    assert sorted(cdn) == sorted(
+        [base + "/", base + "/gallery/", base + "/gallery/sea/", base + painting.url]
+    )
+    cdn.clear()
+    with commit():
+        services.release_order(order.pk, status=Order.Status.CANCELLED)
+    assert base + painting.url in cdn
+
+
+def test_publish_and_move_purge_a_cdn_but_a_draft_does_not(shop, commit, cdn):
+    painting = shop.paintings[0]
+    old_url = "http://localhost" + painting.url
+    with commit():
+        painting.title = "Draft title"
+        painting.save_revision()
+    assert cdn == []
+    with commit():
+        painting.get_latest_revision().publish()
+    assert old_url in cdn
+    cdn.clear()
+    with commit():
+        PaintingPage.objects.get(pk=painting.pk).move(shop.home, pos="last-child")
+    assert old_url in cdn
+    assert "http://localhost/painting-1/" in cdn
