@@ -144,7 +144,11 @@ class PageCacheMiddleware:
             return self.private(self.get_response(request))
         # Read before rendering: a change committed during the render replaces
         # it, and what is stored under it is never served.
-        generation = generation or store.current_generation()
+        try:
+            generation = generation or store.current_generation()
+        except Exception:
+            logger.exception("Page cache generation unavailable")
+            generation = None
         response = self.get_response(request)
         if generation is None or not storable(request, response):
             return self.private(response)

@@ -1,5 +1,5 @@
 // The header's cart count, from the cart_count cookie the shop sets whenever
-// the cart changes: pages themselves are the same for every visitor.
+// the cart changes: the pages themselves are the same for every visitor.
 (function () {
   "use strict";
   var match = document.cookie.match(/(?:^|;\s*)cart_count=(\d{1,3})(?:;|$)/);
@@ -7,11 +7,12 @@
   if (!count) {
     return;
   }
-  document.querySelectorAll("[data-cart-count]").forEach(function (badge) {
-    badge.textContent = String(count);
-    badge.hidden = false;
-  });
   document.querySelectorAll("[data-cart-count-label]").forEach(function (label) {
-    label.textContent = "(" + count + (count === 1 ? " item)" : " items)");
+    var badge = document.createElement("span");
+    badge.className = "cart-count";
+    badge.setAttribute("aria-hidden", "true");
+    badge.textContent = String(count);
+    label.parentNode.insertBefore(badge, label);
+    label.textContent = " (" + count + (count === 1 ? " item)" : " items)");
   });
 })();
