@@ -140,6 +140,18 @@ def test_reserve_release_sell_and_make_available_again_change_the_cached_paintin
     assert status_shown(painting.url) == "Available"
 
 
+def test_a_refund_makes_the_paintings_pages_again(shop, commit):
+    painting = shop.paintings[0]
+    with commit():
+        order = reserve(painting)
+        services.fulfil_order(order.pk, amount_total_minor=50000, details={})
+    cached_twice(painting.url)
+    with commit():
+        services.mark_refunded(order.pk)
+    response, page = visit(painting.url)
+    assert not is_hit(response) and ">Sold</p>" in page
+
+
 def test_a_page_showing_a_reservation_is_not_served_after_it_lapses(
     shop, commit, monkeypatch, settings
 ):

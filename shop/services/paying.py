@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.issuing import issue_certificate, void_certificate_of, void_certificates
+from pagecache.store import invalidate
 
 from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
@@ -160,6 +161,9 @@ def mark_refunded(order_id):
         order.closed_at = timezone.now()
         order.save(update_fields=["status", "closed_at"])
         void_certificates(order)
+        # The paintings stay sold, but a refund is a sale event: no page that
+        # says anything about their sale may lag it.
+        invalidate(page_ids=painting_ids(order))
     return order
 
 
