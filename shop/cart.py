@@ -12,9 +12,15 @@ SESSION_KEY = "cart"
 
 class Cart:
     def __init__(self, request):
+        self.request = request
         self.session = request.session
         raw = self.session.get(SESSION_KEY, [])
         self.ids = [i for i in raw if isinstance(i, int)] if isinstance(raw, list) else []
+        self._note_count()
+
+    def _note_count(self):
+        # For the header's count cookie (shop.middleware.CartCountCookieMiddleware).
+        self.request.cart_count = len(self.ids)
 
     def __contains__(self, page_id):
         return page_id in self.ids
@@ -44,6 +50,7 @@ class Cart:
     def _save(self):
         self.session[SESSION_KEY] = list(self.ids)
         self.session.modified = True
+        self._note_count()
 
 
 @dataclass

@@ -9,11 +9,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.models import PaintingPage
 
-from . import limits, payments, services
+from . import limits, payments, same_origin, services
 from .cart import Cart, cart_lines
 from .models import Order, ShopSettings
 from .sale_status import SaleStatus
@@ -32,8 +33,13 @@ def _back_to(request, fallback):
     return redirect(fallback)
 
 
+# The button is on cached pages, the same for everyone, so it carries no CSRF
+# token: same_origin checks the browser's Origin/Referer instead.
+@csrf_exempt
 @require_POST
 def cart_add(request, page_id):
+    if not same_origin.from_this_site(request):
+        return TemplateResponse(request, "shop/cart_add_refused.html", status=403)
     painting = PaintingPage.objects.visible().with_sale_status().filter(pk=page_id).first()
     if painting is None:
         raise Http404("No such painting.")
@@ -45,6 +51,7 @@ def cart_add(request, page_id):
         )
     elif not cart.add(painting.pk):
         messages.info(request, f"“{painting.title}” is already in your cart — it's one of a kind.")
+        return redirect("shop:cart")
     else:
         messages.success(request, f"“{painting.title}” is in your cart.")
     return _back_to(request, painting.url)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "search",
     "buyers",
     "pgp_site",
+    "pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -68,11 +69,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pgp_site.middleware.ContentSecurityPolicyMiddleware",
     "pgp_site.hostile_input.RejectNulBytesMiddleware",
+    # Before sessions, auth and Wagtail: a stored page is served without them.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shop.middleware.CartCountCookieMiddleware",
     "pgp_site.storage_errors.StorageErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,7 +100,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "gallery.context_processors.navigation",
-                "shop.context_processors.cart",
             ],
             # Wagtail's image tags with each rendition spec parsed once per process, not
             # once per picture (see the module): same tags, same markup, under their name.
@@ -299,6 +302,50 @@ else:
         "LOCATION": "pgp_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
+
+# Public pages kept whole in the "default" cache (pagecache/): seconds an
+# entry lives at most; 0 turns the page cache off (e.g. to measure renders).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or 600)
+# The page types stored (never form pages: they carry a CSRF token).
+PAGE_CACHE_PAGE_TYPES = [
+    "gallery.HomePage",
+    "gallery.GalleryIndexPage",
+    "gallery.CollectionPage",
+    "gallery.PaintingPage",
+    "gallery.JournalIndexPage",
+    "gallery.ArticlePage",
+    "gallery.StandardPage",
+]
+# Changes to these also make every stored page stale (pages, settings, images
+# and sites always do; sale state through shop.services).
+PAGE_CACHE_INVALIDATED_BY = ["gallery.Medium", "shop.ShippingRate", "taggit.Tag"]
+# When a stored page must go at the latest, whatever happens: a page showing
+# "Reserved" must not outlive the reservation.
+PAGE_CACHE_EXPIRES_BY = ["shop.services.earliest_reservation_end"]
+
+# A CDN in front of the pages: Wagtail purges the URLs of what changed.
+# FRONTEND_CACHE=cloudflare (CLOUDFLARE_BEARER_TOKEN, CLOUDFLARE_ZONEID) or
+# cloudfront (CLOUDFRONT_DISTRIBUTION_ID; AWS credentials as for S3).
+FRONTEND_CACHE = os.environ.get("FRONTEND_CACHE", "").strip().lower()
+if FRONTEND_CACHE == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", ""),
+            "ZONEID": os.environ.get("CLOUDFLARE_ZONEID", ""),
+        }
+    }
+elif FRONTEND_CACHE == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""),
+        }
+    }
+elif FRONTEND_CACHE:
+    raise ImproperlyConfigured(
+        f"FRONTEND_CACHE={FRONTEND_CACHE!r}: use cloudflare or cloudfront, or leave it unset."
+    )
 
 # Rendition lookups are the costliest part of an image-heavy page; Wagtail
 # keeps them in this cache alias when it exists.

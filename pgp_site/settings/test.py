@@ -25,6 +25,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"pgp-test-{os.getpid()}.sqlite3")
     }
 
+# Off unless a test turns it on (pagecache/tests): a stored page would hide
+# changes tests make inside transactions that never commit.
+PAGE_CACHE_SECONDS = 0
+
 # Quiet: tests assert on behaviour, not on info logs.
 LOGGING["root"]["level"] = "WARNING"
 # The live server serves static files straight from the app folders.

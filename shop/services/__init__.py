@@ -32,6 +32,7 @@ from .paying import (
 from .prints import make_print_available_again
 from .reserving import (
     attach_checkout_session,
+    earliest_reservation_end,
     offer_shipping,
     pending_orders_of,
     release_order,
@@ -46,6 +47,7 @@ __all__ = [
     "apply_completed_session",
     "attach_checkout_session",
     "cancel_checkout",
+    "earliest_reservation_end",
     "flag_for_review",
     "fulfil_order",
     "hold_for_async_payment",

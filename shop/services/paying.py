@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.issuing import issue_certificate, void_certificate_of, void_certificates
+from pagecache.store import invalidate
 
 from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
 from ..models import Order
 from ..sale_status import SaleStatus
 from .prints import sell_prints
-from .rows import CheckoutError, flag, lock_sale_states, painting_ids
+from .rows import CheckoutError, flag, lock_sale_states, painting_ids, sale_states_changed
 
 # A session that completes with a delayed payment method (e.g. SEPA debit)
 # holds its paintings while the bank confirms: this long from its first word.
@@ -65,10 +66,13 @@ def hold_for_async_payment(order_id, details):
         # success page or a cancel attempt never makes the hold longer.
         order.awaiting_bank_since = order.awaiting_bank_since or timezone.now()
         order.reserved_until = order.awaiting_bank_since + ASYNC_PAYMENT_HOLD
+        held = []
         for state in lock_sale_states(painting_ids(order)):
             if state.order_id == order.pk and state.status == SaleStatus.RESERVED:
                 state.reserved_until = order.reserved_until
                 state.save(update_fields=["reserved_until", "updated_at"])
+                held.append(state)
+        sale_states_changed(held)
         order.save()
     return order
 
@@ -118,6 +122,7 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
             line.painting_id: line
             for line in order.lines.filter(is_print=False).select_related("painting")
         }
+        sold = []
         for state in lock_sale_states(painting_ids(order)):
             ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
             free = state.effective_status == SaleStatus.AVAILABLE
@@ -128,9 +133,11 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
                 state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
                 # Only a work this order really bought gets a certificate.
                 issue_certificate(lines[state.painting_id], sold_on=timezone.localdate(now))
+                sold.append(state)
             else:
                 title = lines[state.painting_id].title
                 flag(order, f"“{title}” went to order {state.order} before this payment: refund.")
+        sale_states_changed(sold)
         for line in sell_prints(order, now):
             issue_certificate(line, sold_on=timezone.localdate(now))
 
@@ -160,6 +167,9 @@ def mark_refunded(order_id):
         order.closed_at = timezone.now()
         order.save(update_fields=["status", "closed_at"])
         void_certificates(order)
+        # The paintings stay sold, but a refund is a sale event: no page that
+        # says anything about their sale may lag it.
+        invalidate(page_ids=painting_ids(order))
     return order
 
 
@@ -189,6 +199,7 @@ def make_available_again(painting_id):
         state.order = None
         state.reserved_until = None
         state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        sale_states_changed([state])
     return state
 
 

@@ -13,7 +13,7 @@ from gallery.models import PaintingPage, PrintEdition
 
 from ..models import OrderLine, PrintNumber
 from ..sale_status import SaleStatus, free_condition
-from .rows import CheckoutError, flag, lock_print_numbers, print_number_ids
+from .rows import CheckoutError, flag, lock_print_numbers, print_number_ids, print_numbers_changed
 
 # A buyer may take up to this many prints of one edition in one checkout.
 MAX_PRINTS_PER_EDITION = 5
@@ -98,6 +98,7 @@ def reserve_prints(order, prints, now):
         number.order = order
         number.reserved_until = order.reserved_until
         number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+    print_numbers_changed([number for _, _, number in chosen])
     return total
 
 
@@ -108,12 +109,15 @@ def line_title(edition, number):
 
 def release_prints(order):
     """The order ended unpaid: its reserved numbers are free again."""
+    released = []
     for number in lock_print_numbers(print_number_ids(order)):
         if number.status == SaleStatus.RESERVED and number.order_id == order.pk:
             number.status = SaleStatus.AVAILABLE
             number.order = None
             number.reserved_until = None
             number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            released.append(number)
+    print_numbers_changed(released)
 
 
 def sell_prints(order, now):
@@ -152,6 +156,7 @@ def sell_prints(order, now):
         number.reserved_until = None
         number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
         sold.append(line)
+    print_numbers_changed([line.print_number for line in sold])
     return sold
 
 
@@ -178,4 +183,5 @@ def make_print_available_again(number_id):
         number.order = None
         number.reserved_until = None
         number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        print_numbers_changed([number])
     return number

@@ -4,15 +4,21 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from gallery.models import PaintingPage
 
-from ..models import Order, OrderLine
+from ..models import Order, OrderLine, PrintNumber, SaleState
 from ..sale_status import SaleStatus, sale_status_of
 from .prints import release_prints, reserve_prints
-from .rows import CheckoutError, append_note, lock_sale_states, painting_ids
+from .rows import (
+    CheckoutError,
+    append_note,
+    lock_sale_states,
+    painting_ids,
+    sale_states_changed,
+)
 
 # The reservation outlives the Stripe session a little, so a payment made in
 # its last second is never beaten by another buyer while the event travels.
@@ -88,6 +94,7 @@ def reserve_for_checkout(
             state.order = order
             state.reserved_until = order.reserved_until
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        sale_states_changed(states)
         # Editions are locked after the paintings' rows, as every other path does.
         subtotal += reserve_prints(order, prints or {}, now)
         order.subtotal = subtotal
@@ -117,12 +124,15 @@ def offer_shipping(order, rates):
 
 def release_states(order):
     """The order's reserved paintings, then its print numbers, are free again."""
+    released = []
     for state in lock_sale_states(painting_ids(order)):
         if state.status == SaleStatus.RESERVED and state.order_id == order.pk:
             state.status = SaleStatus.AVAILABLE
             state.order = None
             state.reserved_until = None
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            released.append(state)
+    sale_states_changed(released)
     release_prints(order)
 
 
@@ -159,3 +169,18 @@ def pending_orders_of(order_numbers, user=None):
     return Order.objects.filter(
         owned, status=Order.Status.PENDING, reserved_until__gt=timezone.now()
     )
+
+
+def earliest_reservation_end():
+    """When the first live reservation lapses by itself (None: there is none).
+
+    A page showing "Reserved" is wrong from then on, with no event to say so:
+    the page cache keeps no page past it (PAGE_CACHE_EXPIRES_BY).
+    """
+    ends = [
+        model.objects.filter(
+            status=SaleStatus.RESERVED, reserved_until__gt=timezone.now()
+        ).aggregate(end=Min("reserved_until"))["end"]
+        for model in (SaleState, PrintNumber)
+    ]
+    return min((end for end in ends if end is not None), default=None)

@@ -3,6 +3,8 @@ editions and print numbers in id order, so two checkouts that share paintings or
 prints queue up instead of deadlocking; review notes; and the error a buyer or
 the artist is shown when a move is refused."""
 
+from pagecache.store import invalidate
+
 from ..models import PrintNumber, SaleState
 
 
@@ -47,3 +49,16 @@ def append_note(text, line):
 def flag(order, reason):
     order.needs_review = True
     order.review_reason = append_note(order.review_reason, reason)
+
+
+def sale_states_changed(states):
+    """Public pages show sale state: every stored one is stale once this commits
+    (and a CDN in front drops these paintings' pages and their parents')."""
+    if states:
+        invalidate(page_ids=[state.painting_id for state in states])
+
+
+def print_numbers_changed(numbers):
+    """As sale_states_changed, for print numbers: their paintings' pages show what is left."""
+    if numbers:
+        invalidate(page_ids={number.edition.page_id for number in numbers})

@@ -41,9 +41,17 @@ class Browser:
         return self.http.get(self.base_url + path, timeout=60)
 
     def submit(self, path, page_html, extra=None):
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html)[1]
-        data = {"csrfmiddlewaretoken": token, **(extra or {})}
-        return self.http.post(self.base_url + path, data=data, allow_redirects=False, timeout=60)
+        # As a browser does: the form's CSRF token if it has one (add-to-cart,
+        # on cached pages, has none), and the page's origin.
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html)
+        data = {**({"csrfmiddlewaretoken": token[1]} if token else {}), **(extra or {})}
+        return self.http.post(
+            self.base_url + path,
+            data=data,
+            headers={"Origin": self.base_url},
+            allow_redirects=False,
+            timeout=60,
+        )
 
     def add_to_cart(self, painting):
         page = self.get(painting.url).text

@@ -1,0 +1,114 @@
+"""The generation, the stored pages, and how long each may live."""
+
+import hashlib
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from . import frontend
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+ENTRY_PREFIX = "pagecache:page:"
+# An entry with less life than this left is not worth storing.
+SHORTEST_LIFE = 1
+
+
+def now():
+    """The clock entries are judged by (tests move it instead of sleeping)."""
+    return time.time()
+
+
+def enabled():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def entry_key(url):
+    """A fixed-length key whatever the URL (a 2,000-character path, odd characters)."""
+    return ENTRY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    generation: str
+    until: float  # epoch seconds: never served after this
+    status: int
+    headers: tuple
+    content: bytes
+
+    def seconds_left(self, now):
+        return self.until - now
+
+
+def lookup(key):
+    """(current generation or None, the entry if it may be served now, else None)."""
+    values = cache.get_many([GENERATION_KEY, key])
+    generation, entry = values.get(GENERATION_KEY), values.get(key)
+    if (
+        generation is None
+        or not isinstance(entry, Entry)
+        or entry.generation != generation
+        or entry.seconds_left(now()) < SHORTEST_LIFE
+    ):
+        return generation, None
+    return generation, entry
+
+
+def current_generation():
+    """The generation to render under, made if there is none (cold or culled cache)."""
+    fresh = uuid.uuid4().hex
+    if cache.add(GENERATION_KEY, fresh, timeout=None):
+        return fresh
+    return cache.get(GENERATION_KEY)
+
+
+def lifetime_end(started):
+    """When a page rendered now must go: PAGE_CACHE_SECONDS from now, or sooner
+    if something it may show lapses by itself before then (a reservation)."""
+    ends = [started + settings.PAGE_CACHE_SECONDS]
+    for path in settings.PAGE_CACHE_EXPIRES_BY:
+        moment = import_string(path)()
+        if moment is not None:
+            ends.append(moment.timestamp())
+    return min(ends)
+
+
+def save(key, generation, response, headers):
+    """Stores the page; returns its entry, or None if it would live too short a time.
+
+    The lapse times are read after rendering, so they cover at least what the
+    page saw; anything that changed since has replaced the generation.
+    """
+    started = now()
+    until = lifetime_end(started)
+    if until - started < SHORTEST_LIFE:
+        return None
+    entry = Entry(generation, until, response.status_code, tuple(headers), response.content)
+    cache.set(key, entry, timeout=math.ceil(until - started))
+    return entry
+
+
+def bump(purge_urls=()):
+    """Every page stored so far is stale: a new generation replaces the old one."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    frontend.purge(purge_urls)
+
+
+def invalidate(pages=(), page_ids=(), url_paths=()):
+    """Call wherever something a public page shows changes; it takes effect on commit.
+
+    pages, page_ids: Wagtail pages whose URLs (and their ancestors') a CDN in
+    front should drop at once; the URLs are read now, while the pages still
+    have them. url_paths: Wagtail url_paths a page has left (a move).
+    """
+    urls = frontend.urls_of(pages, page_ids, url_paths)
+    transaction.on_commit(partial(bump, urls), robust=True)

@@ -1,0 +1,287 @@
+"""What the page cache must never do: store something of one visitor's, be
+filled by bots, or serve a page a change has made stale; and the add-to-cart
+form that works on cached pages without a per-visitor token.
+
+See test_page_cache.py for why changes run inside `commit()`.
+"""
+
+import re
+
+import pytest
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from wagtail import hooks
+from wagtail.models import PageViewRestriction
+
+from gallery.models import PaintingPage
+from shop.models import SaleState
+from shop.sale_status import SaleStatus
+from tests.factories import shop_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(db, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    tree = shop_tree()
+    cache.clear()
+    return tree
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def stored_pages():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pgp_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"]
+        )
+        return cursor.fetchone()[0]
+
+
+def is_hit(response):
+    return response.get("X-Page-Cache") == "hit"
+
+
+# -- never stored ---------------------------------------------------------------
+
+
+def never_stored(url, **headers):
+    """Two visits, neither from the cache, and nothing stored."""
+    for _ in range(2):
+        response = Client().get(url, **headers)
+        assert not is_hit(response)
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+    assert stored_pages() == 0
+    return response
+
+
+def test_a_page_that_sets_a_cookie_is_never_stored(shop):
+    # A password-protected page answers with a form: a CSRF token, and its cookie.
+    painting = shop.paintings[0]
+    PageViewRestriction.objects.create(
+        page=painting, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    response = never_stored(painting.url)
+    assert response.status_code == 200 and "csrftoken" in response.cookies
+    # Even for a visitor whose CSRF cookie is already set.
+    never_stored(painting.url, HTTP_COOKIE="csrftoken=" + "a" * 32)
+
+
+@pytest.mark.parametrize(
+    "does",
+    [
+        pytest.param(lambda request: messages.info(request, "Hello"), id="shows-a-message"),
+        pytest.param(lambda request: request.session.__setitem__("x", 1), id="saves-a-session"),
+        pytest.param(lambda request: request.user.is_authenticated, id="reads-the-user"),
+        pytest.param(lambda request: str(request.csp_nonce), id="uses-a-csp-nonce"),
+    ],
+)
+def test_a_page_that_touches_the_visitor_is_never_stored(shop, does):
+    def serve_hook(page, request, serve_args, serve_kwargs):
+        does(request)
+
+    with hooks.register_temporarily("before_serve_page", serve_hook):
+        never_stored(shop.paintings[0].url)
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_with_it(shop):
+    url = shop.paintings[0].url
+    Client().get(url)
+    assert stored_pages() == 1
+    client = Client()
+    client.post(f"/cart/add/{shop.paintings[1].pk}/", HTTP_REFERER="http://testserver" + url)
+    response = client.get(url)
+    assert not is_hit(response)
+    assert "is in your cart" in response.content.decode()
+
+
+def test_a_page_with_a_form_is_never_stored(shop, commit):
+    from tests.factories import ContactPageFactory
+
+    with commit():
+        contact = ContactPageFactory(parent=shop.home)
+    never_stored(contact.url)
+
+
+# -- what bots and odd requests can do ------------------------------------------
+
+
+def test_tracking_parameters_are_answered_from_the_cache_and_never_stored(shop):
+    url = shop.paintings[0].url
+    Client().get(url)
+    for n in range(30):
+        response = Client().get(f"{url}?utm_source=bot{n}&fbclid={n}")
+        assert is_hit(response)
+    # Any other query is a fresh page, never stored.
+    for n in range(5):
+        response = Client().get(f"{url}?x={n}")
+        assert not is_hit(response) and response["Cache-Control"] == "private"
+    assert stored_pages() == 1
+
+
+def test_nul_bytes_long_paths_and_head_requests(shop):
+    assert Client().get("/gallery/%00/").status_code == 400
+    long_path = "/" + "a" * 2000 + "/"
+    for _ in range(2):
+        response = Client().get(long_path)
+        assert response.status_code == 404 and not is_hit(response)
+    url = shop.paintings[0].url
+    head = Client().head(url)
+    assert head.status_code == 200 and not is_hit(head)
+    assert stored_pages() == 0  # HEAD never stores (it would store no body)
+    Client().get(url)
+    head = Client().head(url)
+    assert is_hit(head) and head.status_code == 200
+
+
+def test_session_cookies_an_empty_one_is_no_session(shop):
+    url = shop.paintings[0].url
+    Client().get(url)
+    assert is_hit(Client().get(url, HTTP_COOKIE="sessionid="))
+    fresh = Client().get(url, HTTP_COOKIE="sessionid=" + "x" * 32)
+    assert not is_hit(fresh) and fresh["Cache-Control"] == "private"
+
+
+def test_a_change_committed_during_a_render_is_never_hidden_by_it(shop, commit):
+    """Two requests racing a change: the render that started before it is stored
+    under the generation it read first, which the change replaced."""
+    painting = shop.paintings[0]
+    url = painting.url
+
+    def change_meanwhile(page, request, serve_args, serve_kwargs):
+        with commit():
+            fresh = PaintingPage.objects.get(pk=painting.pk)
+            fresh.title = "Renamed meanwhile"
+            fresh.save_revision().publish()
+
+    with hooks.register_temporarily("before_serve_page", change_meanwhile):
+        stale = Client().get(url).content.decode()
+    assert "Renamed meanwhile" not in stale  # rendered from the page routed before
+    response = Client().get(url)
+    assert not is_hit(response)
+    assert "Renamed meanwhile" in response.content.decode()
+
+
+# -- the buy box: the same for everyone, and a token-free add-to-cart ------------
+
+
+def test_the_painting_page_holds_nothing_of_the_visitor(shop):
+    client = Client()
+    client.post(f"/cart/add/{shop.paintings[0].pk}/")
+    page = client.get(shop.paintings[0].url).content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert "In your cart" not in page
+    assert "Sign out" not in page
+    assert 'href="/account/">Account</a>' in page
+    assert re.search(r'<form method="post" action="/cart/add/\d+/">', page)
+
+
+@pytest.mark.parametrize(
+    "status, price_shown",
+    [
+        (SaleStatus.AVAILABLE, True),
+        (SaleStatus.RESERVED, True),
+        (SaleStatus.SOLD, False),
+        (SaleStatus.NOT_FOR_SALE, False),
+    ],
+)
+def test_the_price_shows_only_while_the_painting_can_be_bought_or_is_reserved(
+    shop, status, price_shown
+):
+    painting = shop.paintings[0]
+    if status == SaleStatus.NOT_FOR_SALE:
+        painting.for_sale = False
+        painting.save_revision().publish()
+    elif status == SaleStatus.RESERVED:
+        from django.utils import timezone
+
+        SaleState.objects.create(
+            painting=painting,
+            status=status,
+            reserved_until=timezone.now() + timezone.timedelta(minutes=30),
+        )
+    elif status == SaleStatus.SOLD:
+        SaleState.objects.create(painting=painting, status=status)
+    page = Client().get(painting.url).content.decode()
+    assert ('class="price"' in page) is price_shown
+    assert f"sale-status--{status}" in page
+
+
+def post_add(painting, **headers):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/cart/add/{painting.pk}/", **headers)
+    return client, response
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({"HTTP_ORIGIN": "https://evil.example"}, id="cross-site-origin"),
+        pytest.param({}, id="neither-origin-nor-referer"),
+        pytest.param({"HTTP_ORIGIN": "null"}, id="null-origin"),
+        pytest.param({"HTTP_REFERER": "https://evil.example/page/"}, id="cross-site-referer"),
+        pytest.param(
+            {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "cross-site"},
+            id="sec-fetch-site-cross-site",
+        ),
+        pytest.param({"HTTP_ORIGIN": "https://testserver"}, id="other-scheme"),
+    ],
+)
+def test_add_to_cart_from_another_site_is_refused_and_adds_nothing(shop, headers):
+    client, response = post_add(shop.paintings[0], **headers)
+    assert response.status_code == 403
+    assert "did not come from a page of this site" in response.content.decode()
+    assert "cart" not in client.session
+    assert "cart_count" not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({"HTTP_ORIGIN": "http://testserver"}, id="origin"),
+        pytest.param({"HTTP_REFERER": "http://testserver/gallery/"}, id="referer-only"),
+        pytest.param(
+            {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"},
+            id="sec-fetch-site-same-origin",
+        ),
+        pytest.param({"HTTP_ORIGIN": "https://www.example.com"}, id="trusted-origin"),
+    ],
+)
+def test_add_to_cart_from_this_site_works_without_a_token_or_javascript(shop, settings, headers):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.com"]
+    painting = shop.paintings[0]
+    client, response = post_add(painting, **headers)
+    assert response.status_code == 302
+    assert client.session["cart"] == [painting.pk]
+    assert response.cookies["cart_count"].value == "1"
+    assert not response.cookies["cart_count"]["httponly"]
+
+
+def test_every_other_form_keeps_its_csrf_token(shop):
+    client = Client(enforce_csrf_checks=True)
+    same_site = {"HTTP_ORIGIN": "http://testserver"}
+    assert client.post("/checkout/", **same_site).status_code == 403
+    assert client.post(f"/cart/remove/{shop.paintings[0].pk}/", **same_site).status_code == 403
+
+
+def test_adding_twice_goes_to_the_cart_and_the_count_cookie_follows_the_cart(shop):
+    painting = shop.paintings[0]
+    client = Client()
+    client.post(f"/cart/add/{painting.pk}/")
+    again = client.post(f"/cart/add/{painting.pk}/", follow=True)
+    assert again.redirect_chain[-1][0] == "/cart/"
+    assert "already in your cart" in again.content.decode()
+    assert client.session["cart"] == [painting.pk]
+    assert client.cookies["cart_count"].value == "1"
+    client.post(f"/cart/add/{shop.paintings[2].pk}/")
+    assert client.cookies["cart_count"].value == "2"
+    client.post(f"/cart/remove/{painting.pk}/")
+    client.post(f"/cart/remove/{shop.paintings[2].pk}/")
+    assert client.cookies["cart_count"].value == ""  # deleted
