@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # axe-core for the accessibility test; without npm that test skips and says so.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint venv bench clean
+.PHONY: run test lint venv bench audit clean
 
 venv: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ test: lint $(AXE)
 
 bench: venv
 	$(PY) scripts/with_postgres.py $(PY) bench/pages_bench.py
+
+# Lighthouse and the Nu HTML checker on every public page type (needs npm, Java, Chromium).
+audit: venv
+	$(PY) scripts/audit.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media test-artifacts

@@ -128,7 +128,7 @@ class Builder:
         contact = self.build_contact(home)
         self.feature(home, gallery_index, collections, paintings)
         self.publish_bulk_pages()
-        self.build_settings(site)
+        self.build_settings(site, standard_pages, contact)
         return {
             "home": home,
             "gallery_index": gallery_index,
@@ -324,10 +324,14 @@ class Builder:
             )
         return self.add(home, contact)
 
-    def build_settings(self, site):
+    def build_settings(self, site, standard_pages, contact):
         gallery_settings = GallerySettings.for_site(site)
         for name, value in texts.GALLERY_SETTINGS.items():
             setattr(gallery_settings, name, value)
+        by_slug = {page.slug: page for page in standard_pages}
+        gallery_settings.shipping_returns_page = by_slug.get("shipping-returns")
+        gallery_settings.privacy_page = by_slug.get("privacy")
+        gallery_settings.contact_page = contact
         gallery_settings.save()
         ShopSettings.for_site(site)
         for rate in SHIPPING_RATES:

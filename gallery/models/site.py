@@ -31,6 +31,28 @@ class GallerySettings(BaseSiteSetting):
     facebook_url = models.URLField(blank=True)
     pinterest_url = models.URLField(blank=True)
     footer_text = models.CharField(max_length=300, blank=True)
+    # The pages a buyer must be able to find before paying (EU shops must show
+    # returns terms and a privacy notice): linked from the footer, the cart and
+    # every painting page.
+    shipping_returns_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Printed on certificates of authenticity; a transparent PNG works best.
+    signature_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Your signature, printed on certificates of authenticity.",
+    )
 
     panels = [
         FieldPanel("artist_name"),
@@ -41,10 +63,30 @@ class GallerySettings(BaseSiteSetting):
             heading="Social links",
         ),
         FieldPanel("footer_text"),
+        FieldPanel("signature_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("shipping_returns_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("contact_page"),
+            ],
+            heading="Pages for buyers",
+            help_text="Linked from the footer, the cart and every painting page.",
+        ),
     ]
 
     class Meta:
         verbose_name = "gallery settings"
+
+    @property
+    def buyer_page_ids(self):
+        """The ids of the pages for buyers, by role; unset ones left out."""
+        roles = {
+            "shipping_returns": self.shipping_returns_page_id,
+            "privacy": self.privacy_page_id,
+            "contact": self.contact_page_id,
+        }
+        return {role: page_id for role, page_id in roles.items() if page_id}
 
     @property
     def social_links(self):

@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from wagtail.contrib.forms.models import FormSubmission
 
-from gallery.models import ContactFormField
-from tests.factories import ContactPageFactory, HomePageFactory
+from gallery.models import ContactFormField, GallerySettings
+from tests.factories import ContactPageFactory, HomePageFactory, StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,30 @@ def test_models_and_migrations_are_in_step():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_footer_links_the_pages_a_buyer_needs_without_another_query(
+    client, django_assert_max_num_queries
+):
+    home = HomePageFactory(site=True)
+    shipping = StandardPageFactory(parent=home, title="Shipping & returns", slug="shipping-returns")
+    privacy = StandardPageFactory(parent=home, title="Privacy", slug="privacy")
+    draft = StandardPageFactory(parent=home, title="Draft terms", slug="draft-terms", live=False)
+    settings = GallerySettings.for_site(home.get_site())
+    settings.shipping_returns_page = shipping
+    settings.privacy_page = privacy
+    settings.contact_page = draft
+    settings.save()
+
+    html = client.get("/").content.decode()
+    footer = html[html.index("<footer") :]
+    assert 'href="/shipping-returns/"' in footer
+    assert 'href="/privacy/"' in footer
+    # A page that is not live is never linked.
+    assert "/draft-terms/" not in footer
+
+    settings.privacy_page = None
+    settings.save()
+    with django_assert_max_num_queries(15):
+        html = client.get("/").content.decode()
+    assert "/privacy/" not in html[html.index("<footer") :]

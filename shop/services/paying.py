@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from certificates.issuing import issue_certificate, void_certificate_of, void_certificates
+
 from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
 from ..models import Order
@@ -110,6 +112,8 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
         if was != Order.Status.PENDING:
             flag(order, f"Payment arrived after the order was {was}.")
 
+        now = timezone.now()
+        lines = {line.painting_id: line for line in order.lines.select_related("painting")}
         for state in lock_sale_states(painting_ids(order)):
             ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
             free = state.effective_status == SaleStatus.AVAILABLE
@@ -118,12 +122,14 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
                 state.order = order
                 state.reserved_until = None
                 state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+                # Only a work this order really bought gets a certificate.
+                issue_certificate(lines[state.painting_id], sold_on=timezone.localdate(now))
             else:
-                title = order.lines.get(painting_id=state.painting_id).title
+                title = lines[state.painting_id].title
                 flag(order, f"“{title}” went to order {state.order} before this payment: refund.")
 
         order.status = Order.Status.PAID
-        order.paid_at = timezone.now()
+        order.paid_at = now
         order.closed_at = None
         order.save()
         transaction.on_commit(lambda: send_order_emails(order.pk))
@@ -147,6 +153,7 @@ def mark_refunded(order_id):
         order.status = Order.Status.REFUNDED
         order.closed_at = timezone.now()
         order.save(update_fields=["status", "closed_at"])
+        void_certificates(order)
     return order
 
 
@@ -170,6 +177,8 @@ def make_available_again(painting_id):
         (state,) = lock_sale_states([painting_id])
         if state.status != SaleStatus.SOLD:
             return state
+        if state.order_id:
+            void_certificate_of(state.order, painting_id)
         state.status = SaleStatus.AVAILABLE
         state.order = None
         state.reserved_until = None

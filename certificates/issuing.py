@@ -1,0 +1,43 @@
+"""Issuing, voiding and reissuing certificates: called by the shop when money moves.
+
+The shop's services call these inside their own transactions, with the order
+row locked, so a certificate comes and goes with the sale it certifies.
+"""
+
+from django.utils import timezone
+
+from .models import Certificate
+
+
+def issue_certificate(line, *, sold_on):
+    """The certificate for one sold order line; the existing one if it was issued before."""
+    certificate, created = Certificate.objects.get_or_create(
+        line=line, defaults={"title": line.title, "sold_on": sold_on}
+    )
+    if created and line.painting is not None:
+        certificate.copy_details(line.painting)
+        certificate.save()
+    return certificate
+
+
+def void_certificates(order):
+    """The sale was refunded or undone: its certificates say "void" from now on."""
+    return Certificate.objects.valid().filter(line__order=order).update(voided_at=timezone.now())
+
+
+def void_certificate_of(order, painting_id):
+    """One painting of an order is for sale again: the certificate of that sale is void."""
+    return (
+        Certificate.objects.valid()
+        .filter(line__order=order, line__painting_id=painting_id)
+        .update(voided_at=timezone.now())
+    )
+
+
+def reissue_certificate(certificate):
+    """Same number, details taken again from the painting page (after the artist corrected it)."""
+    if certificate.line.painting is not None:
+        certificate.copy_details(certificate.line.painting)
+    certificate.reissued_at = timezone.now()
+    certificate.save()
+    return certificate
