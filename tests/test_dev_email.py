@@ -59,10 +59,3 @@ def test_each_message_is_an_eml_file_and_a_line(backend):
     assert "=?utf-8?" not in first
     assert first.endswith(files[0].name)
     assert second.startswith("✉ b@example.com · Second · ") and "links" not in second
-
-
-def test_development_settings_use_it(settings):
-    from pgp_site.settings import dev
-
-    assert dev.EMAIL_BACKEND == "pgp_site.dev_email.FileAndSummaryBackend"
-    assert dev.EMAIL_FILE_PATH.endswith("tmp/emails")

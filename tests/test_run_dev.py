@@ -91,8 +91,8 @@ def test_the_last_lines_say_where_and_who_and_show_a_new_password_once(dev_env):
     assert "DJANGO_SUPERUSER_PASSWORD=... make run" in lines[5]
     signs_in = run_python(
         dev_env,
-        "import django; django.setup(); from django.contrib.auth import authenticate; "
-        f"print(authenticate(username='admin', password={password!r}) is not None)",
+        "import django; django.setup(); from django.contrib.auth import get_user_model; "
+        f"print(get_user_model().objects.get(username='admin').check_password({password!r}))",
     )
     assert signs_in.strip() == "True"
 
@@ -143,3 +143,19 @@ def test_an_address_runserver_would_not_take_is_refused_clearly(dev_env, address
     result = prepare(dev_env, address)
     assert result.returncode != 0
     assert "is not an address runserver takes" in result.stderr
+
+
+def test_development_mail_lands_in_files_with_a_line_on_the_console(dev_env):
+    sent = run_python(
+        dev_env,
+        "import django; django.setup(); from django.core.mail import send_mail; "
+        "send_mail('Confirmez votre adresse — Zoë', 'Cliquez : http://127.0.0.1:8000/c/abc/', "
+        "None, ['zoe@example.com'])",
+    )
+    folder = Path(dev_env["PYTHONPATH"].split(os.pathsep)[0]) / "emails"
+
+    [eml] = folder.glob("*.eml")
+    assert sent.strip() == (
+        "✉ zoe@example.com · Confirmez votre adresse — Zoë · "
+        f"links: http://127.0.0.1:8000/c/abc/ · {eml}"
+    )
