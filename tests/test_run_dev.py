@@ -6,9 +6,13 @@ was generated), and the site's own absolute URLs follow the address served."""
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -159,3 +163,49 @@ def test_development_mail_lands_in_files_with_a_line_on_the_console(dev_env):
         "✉ zoe@example.com · Confirmez votre adresse — Zoë · "
         f"links: http://127.0.0.1:8000/c/abc/ · {eml}"
     )
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_make_runs_console_ends_with_the_summary_once_the_server_listens(dev_env):
+    """scripts/run_dev.py itself (what `make run` runs): the summary comes after
+    runserver's banner, so nothing scrolls it away before the first request."""
+    prepare(dev_env)  # the admin exists: no password this time
+    address = f"127.0.0.1:{free_port()}"
+    env = {**dev_env, "STRIPE_SECRET_KEY": "sk_test_no_standin", "PYTHONUNBUFFERED": "1"}
+    run = subprocess.Popen(
+        [sys.executable, "scripts/run_dev.py", "--address", address],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = run.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if len(lines) > 2 and set(lines[-1]) == {"─"} and lines.count(lines[-1]) == 2:
+                break
+        with urllib.request.urlopen(f"http://{address}/", timeout=60) as response:
+            assert response.status == 200  # serving by the time the summary shows
+    finally:
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=30)
+
+    output = "\n".join(lines)
+    assert output.index("Starting development server at") < output.index("Site:")
+    assert summary(output)[:3] == [
+        f"Site:        http://{address}/",
+        f"Admin:       http://{address}/admin/",
+        "Admin user:  admin",
+    ]

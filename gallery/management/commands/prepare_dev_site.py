@@ -1,11 +1,14 @@
 """`make run`'s set-up: demo content when the site is empty, the Site's address, an
 admin user, and, as its last lines, where everything is and how to sign in."""
 
+import contextlib
 import os
 import re
 import secrets
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -102,7 +105,16 @@ class Command(BaseCommand):
         lines += [
             f"  Set or reset its password: .venv/bin/python manage.py changepassword {username}",
             "  (or, before the first run: DJANGO_SUPERUSER_PASSWORD=... make run)",
-            "  E-mails: one line each below, the whole message in tmp/emails/",
+            *self.mail_line(),
             "─" * 60,
         ]
         self.stdout.write("\n".join(lines))
+
+    def mail_line(self):
+        """Where development e-mail goes, when it goes to files (pgp_site.dev_email)."""
+        folder = getattr(settings, "EMAIL_FILE_PATH", None)
+        if settings.EMAIL_BACKEND != "pgp_site.dev_email.FileAndSummaryBackend" or not folder:
+            return []
+        with contextlib.suppress(ValueError):  # shown whole when outside the project
+            folder = Path(folder).resolve().relative_to(Path(settings.BASE_DIR).resolve())
+        return [f"  E-mails: a line each below; each whole message in {folder}/"]
