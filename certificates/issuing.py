@@ -15,7 +15,7 @@ def issue_certificate(line, *, sold_on):
         line=line, defaults={"title": line.title, "sold_on": sold_on}
     )
     if created and line.painting is not None:
-        certificate.copy_details(line.painting)
+        certificate.copy_details(line.painting, line.print_number if line.is_print else None)
         certificate.save()
     return certificate
 
@@ -26,18 +26,28 @@ def void_certificates(order):
 
 
 def void_certificate_of(order, painting_id):
-    """One painting of an order is for sale again: the certificate of that sale is void."""
+    """An original of an order is for sale again: the certificate of that sale is void."""
     return (
         Certificate.objects.valid()
-        .filter(line__order=order, line__painting_id=painting_id)
+        .filter(line__order=order, line__painting_id=painting_id, line__is_print=False)
+        .update(voided_at=timezone.now())
+    )
+
+
+def void_certificate_of_print(print_number_id):
+    """A sold print number is for sale again: the certificate of its sale is void."""
+    return (
+        Certificate.objects.valid()
+        .filter(line__print_number_id=print_number_id)
         .update(voided_at=timezone.now())
     )
 
 
 def reissue_certificate(certificate):
     """Same number, details taken again from the painting page (after the artist corrected it)."""
-    if certificate.line.painting is not None:
-        certificate.copy_details(certificate.line.painting)
+    line = certificate.line
+    if line.painting is not None and (not line.is_print or line.print_number is not None):
+        certificate.copy_details(line.painting, line.print_number if line.is_print else None)
     certificate.reissued_at = timezone.now()
     certificate.save()
     return certificate

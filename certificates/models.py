@@ -82,10 +82,18 @@ class Certificate(models.Model):
         """The painting page, while it exists (for its picture); the text never needs it."""
         return self.line.painting
 
-    def copy_details(self, painting):
-        """Takes title, year, medium and size from the painting page as it is now."""
+    def copy_details(self, painting, print_number=None):
+        """Takes title, year, medium and size from the painting page as it is now; for a
+        print, the edition's process, support, image size and the number."""
         self.title = painting.title
         self.year = painting.year
-        self.medium = painting.medium_label
-        self.size_cm = painting.size_cm
-        self.size_in = painting.size_in
+        if print_number is None:
+            self.medium = painting.medium_label
+            self.size_cm = painting.size_cm
+            self.size_in = painting.size_in
+            return
+        edition = print_number.edition
+        self.medium = f"{edition.process} on {edition.support}"[:200]
+        self.size_cm = edition.size_cm
+        self.size_in = edition.size_in
+        self.edition = print_number.label

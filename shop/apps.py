@@ -11,3 +11,5 @@ class ShopConfig(AppConfig):
     def ready(self):
         # Before any URL pattern is read: the shop's and its admin's use it.
         register_converter(RowIdConverter, "row_id")
+        # Receivers need the models, which are loaded only now (Django's documented place).
+        from . import signals  # noqa: F401

@@ -148,12 +148,10 @@ class ShippingRate(models.Model):
         return [country.code for country in self.countries]
 
 
-class SaleState(models.Model):
-    """available → reserved (by an order, until a time) → sold (to an order)."""
+class HeldForSale(models.Model):
+    """What a painting's and a print number's sale state share:
+    available → reserved (by an order, until a time) → sold (to an order)."""
 
-    painting = models.OneToOneField(
-        "gallery.PaintingPage", on_delete=models.CASCADE, related_name="sale_state"
-    )
     status = models.CharField(
         max_length=10,
         choices=[(status.value, status.label) for status in STORED_STATUSES],
@@ -166,15 +164,70 @@ class SaleState(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "sale state"
-
-    def __str__(self):
-        return f"{self.painting_id}: {self.effective_status}"
+        abstract = True
 
     @property
     def effective_status(self):
         """The status now: a reservation whose time has passed counts as available."""
         return state_status(self.status, self.reserved_until, timezone.now())
+
+
+class SaleState(HeldForSale):
+    """One original painting's sale state."""
+
+    painting = models.OneToOneField(
+        "gallery.PaintingPage", on_delete=models.CASCADE, related_name="sale_state"
+    )
+
+    class Meta:
+        verbose_name = "sale state"
+
+    def __str__(self):
+        return f"{self.painting_id}: {self.effective_status}"
+
+
+def keep_held_numbers(collector, field, sub_objs, using):
+    """An edition may be deleted with its free numbers, never with one sold or reserved."""
+    held = [number for number in sub_objs if number.effective_status != SaleStatus.AVAILABLE]
+    if held:
+        raise models.ProtectedError(
+            "An edition with prints sold or reserved cannot be deleted; withdraw it from sale.",
+            set(held),
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+class PrintNumber(HeldForSale):
+    """One number of a print edition (7 of 30, or artist's proof 1 of 3) and its sale state.
+
+    Made when the edition is published (shop.services.editions); a number is
+    never made twice, and a number sold or reserved is never removed.
+    """
+
+    edition = models.ForeignKey(
+        "gallery.PrintEdition", on_delete=keep_held_numbers, related_name="numbers"
+    )
+    proof = models.BooleanField("artist's proof", default=False)
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "print number"
+        ordering = ["edition", "proof", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "proof", "number"], name="one_row_per_print_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """'7/30', or 'AP 1/3' for an artist's proof."""
+        if self.proof:
+            return f"AP {self.number}/{self.edition.artist_proofs}"
+        return f"{self.number}/{self.edition.edition_size}"
 
 
 def postal_address_lines(holder, country_label):
@@ -283,7 +336,8 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    """One painting in an order, with the title and price it was sold at."""
+    """One painting, or one numbered print of it, in an order, with the title and price
+    it was sold at."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     painting = models.ForeignKey(
@@ -291,6 +345,16 @@ class OrderLine(models.Model):
     )
     title = models.CharField(max_length=255)
     price = models.DecimalField(max_digits=10, decimal_places=2)
+    # A print of one of the painting's editions rather than the original: which
+    # number (also written into the title, should the number's row ever go).
+    is_print = models.BooleanField(default=False)
+    print_number = models.ForeignKey(
+        "shop.PrintNumber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order_lines",
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -57,10 +57,30 @@ def sale_status_of(*, visible, for_sale, price, state, now):
     return SaleStatus.AVAILABLE
 
 
+def _sold(prefix):
+    return Q(**{f"{prefix}status": SaleStatus.SOLD})
+
+
+def _reserved(now, prefix):
+    return Q(**{f"{prefix}status": SaleStatus.RESERVED, f"{prefix}reserved_until__gt": now})
+
+
+def held_condition(now, prefix=""):
+    """`state_status` in SQL: the row is sold, or reserved by a reservation not lapsed."""
+    return _sold(prefix) | _reserved(now, prefix)
+
+
+def free_condition(now, prefix=""):
+    """`state_status` in SQL: the row is available, or its reservation has lapsed."""
+    status = f"{prefix}status"
+    lapsed = Q(**{f"{prefix}reserved_until__lte": now}) | Q(**{f"{prefix}reserved_until": None})
+    return Q(**{status: SaleStatus.AVAILABLE}) | (Q(**{status: SaleStatus.RESERVED}) & lapsed)
+
+
 def _held(now, prefix):
     """The SQL conditions for a sale, and for a reservation that has not lapsed."""
-    sold = Q(**{f"{prefix}status": SaleStatus.SOLD})
-    reserved = Q(**{f"{prefix}status": SaleStatus.RESERVED, f"{prefix}reserved_until__gt": now})
+    sold = _sold(prefix)
+    reserved = _reserved(now, prefix)
     return [
         When(sold, then=Value(SaleStatus.SOLD.value)),
         When(reserved, then=Value(SaleStatus.RESERVED.value)),

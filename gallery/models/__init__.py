@@ -6,6 +6,7 @@ the shop app, keyed by the painting page.
 """
 
 from .collections import CollectionPage, GalleryIndexPage
+from .editions import PrintEdition, PrintProcess
 from .home import HomePage, HomePageFeaturedPainting
 from .journal import ArticlePage, ArticlePageTag, JournalIndexPage
 from .mixins import LiveRouteMixin, SeoMixin, StreamBodyMixin
@@ -31,6 +32,8 @@ __all__ = [
     "PaintingGalleryImage",
     "PaintingPage",
     "PaintingPageTag",
+    "PrintEdition",
+    "PrintProcess",
     "SeoMixin",
     "StandardPage",
     "StreamBodyMixin",

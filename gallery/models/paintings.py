@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from shop.sale_status import SaleStatus
 
+from ..forms import PaintingPageForm
 from ..images import (
     PAINTING_IMAGE,
     SHARE_IMAGE_SPEC,
@@ -96,6 +97,7 @@ class PaintingPage(SeoMixin, Page):
             heading="The work",
         ),
         MultiFieldPanel([FieldPanel("price"), FieldPanel("for_sale")], heading="Sale"),
+        InlinePanel("editions", heading="Print editions", label="Edition"),
         FieldPanel("description"),
         FieldPanel("tags"),
     ]
@@ -115,6 +117,7 @@ class PaintingPage(SeoMixin, Page):
 
     parent_page_types = ["gallery.CollectionPage"]
     subpage_types = []
+    base_form_class = PaintingPageForm
 
     main_image_field = "image"
 

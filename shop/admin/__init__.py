@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .dashboard import ShopSummaryPanel
 from .orders import OrderViewSet, order_permission_policy, user_can_see_orders
+from .print_numbers import PrintNumberViewSet
 from .sale_states import SaleStateViewSet
 from .shipping import ShippingRateViewSet
 
@@ -20,4 +21,4 @@ class ShopViewSetGroup(ViewSetGroup):
     menu_label = "Shop"
     menu_icon = "clipboard-list"
     menu_order = 250
-    items = (OrderViewSet, SaleStateViewSet, ShippingRateViewSet)
+    items = (OrderViewSet, SaleStateViewSet, PrintNumberViewSet, ShippingRateViewSet)

@@ -13,6 +13,8 @@ itself. Whether a painting can be bought at all is decided in shop.sale_status.
 - `paying`: a completed session is fulfilled, held for the bank or flagged;
   then shipped, refunded, or put back on sale;
 - `ending`: a checkout the buyer left, or that failed, is ended at Stripe first;
+- `prints`: numbered prints of an edition, reserved lowest number first;
+- `editions` (with the signals): every published edition has a row per number;
 - `rows`: the row locks (in painting-id order) and review notes they share.
 """
 
@@ -27,6 +29,7 @@ from .paying import (
     mark_shipped,
     record_buyer_details,
 )
+from .prints import make_print_available_again
 from .reserving import (
     attach_checkout_session,
     offer_shipping,
@@ -38,6 +41,7 @@ from .rows import CheckoutError, lock_sale_states
 
 __all__ = [
     "CheckoutError",
+    "make_print_available_again",
     "abandon_checkout",
     "apply_completed_session",
     "attach_checkout_session",

@@ -13,6 +13,7 @@ from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
 from ..models import Order
 from ..sale_status import SaleStatus
+from .prints import sell_prints
 from .rows import CheckoutError, flag, lock_sale_states, painting_ids
 
 # A session that completes with a delayed payment method (e.g. SEPA debit)
@@ -113,7 +114,10 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
             flag(order, f"Payment arrived after the order was {was}.")
 
         now = timezone.now()
-        lines = {line.painting_id: line for line in order.lines.select_related("painting")}
+        lines = {
+            line.painting_id: line
+            for line in order.lines.filter(is_print=False).select_related("painting")
+        }
         for state in lock_sale_states(painting_ids(order)):
             ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
             free = state.effective_status == SaleStatus.AVAILABLE
@@ -127,6 +131,8 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
             else:
                 title = lines[state.painting_id].title
                 flag(order, f"“{title}” went to order {state.order} before this payment: refund.")
+        for line in sell_prints(order, now):
+            issue_certificate(line, sold_on=timezone.localdate(now))
 
         order.status = Order.Status.PAID
         order.paid_at = now

@@ -11,6 +11,7 @@ from gallery.models import PaintingPage
 
 from ..models import Order, OrderLine
 from ..sale_status import SaleStatus, sale_status_of
+from .prints import release_prints, reserve_prints
 from .rows import CheckoutError, append_note, lock_sale_states, painting_ids
 
 # The reservation outlives the Stripe session a little, so a payment made in
@@ -31,14 +32,22 @@ REFUSALS = {
 
 
 def reserve_for_checkout(
-    painting_ids, *, reservation_minutes, currency, user=None, session_key="", email=""
+    painting_ids,
+    *,
+    reservation_minutes,
+    currency,
+    prints=None,
+    user=None,
+    session_key="",
+    email="",
 ):
-    """Re-check and reserve every painting, and create the pending order.
+    """Re-check and reserve every painting and print, and create the pending order.
 
-    All or nothing: if any painting cannot be bought, CheckoutError names it
-    and nothing is reserved. Prices come from the live pages, never the browser.
+    prints: {(edition id, is artist's proof): how many}; the lowest free numbers are taken.
+    All or nothing: if anything cannot be bought, CheckoutError names it and
+    nothing is reserved. Prices come from the live pages, never the browser.
     """
-    if not painting_ids:
+    if not painting_ids and not prints:
         raise CheckoutError("Your cart is empty.")
     now = timezone.now()
     with transaction.atomic():
@@ -79,6 +88,8 @@ def reserve_for_checkout(
             state.order = order
             state.reserved_until = order.reserved_until
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        # Editions are locked after the paintings' rows, as every other path does.
+        subtotal += reserve_prints(order, prints or {}, now)
         order.subtotal = subtotal
         order.save(update_fields=["subtotal"])
     order.session_ends = session_ends
@@ -105,12 +116,14 @@ def offer_shipping(order, rates):
 
 
 def release_states(order):
+    """The order's reserved paintings, then its print numbers, are free again."""
     for state in lock_sale_states(painting_ids(order)):
         if state.status == SaleStatus.RESERVED and state.order_id == order.pk:
             state.status = SaleStatus.AVAILABLE
             state.order = None
             state.reserved_until = None
             state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+    release_prints(order)
 
 
 ANY_SESSION = object()

@@ -1,8 +1,9 @@
-"""The rows money and paintings move through: locked in painting-id order, so two
-checkouts that share paintings queue up instead of deadlocking; review notes; and
-the error a buyer or the artist is shown when a move is refused."""
+"""The rows money and paintings move through: locked in painting-id order, then
+editions and print numbers in id order, so two checkouts that share paintings or
+prints queue up instead of deadlocking; review notes; and the error a buyer or
+the artist is shown when a move is refused."""
 
-from ..models import SaleState
+from ..models import PrintNumber, SaleState
 
 
 class CheckoutError(Exception):
@@ -10,7 +11,14 @@ class CheckoutError(Exception):
 
 
 def painting_ids(order):
-    return list(order.lines.exclude(painting=None).values_list("painting_id", flat=True))
+    """The originals in the order (its prints are print numbers, not the painting's state)."""
+    lines = order.lines.filter(is_print=False).exclude(painting=None)
+    return list(lines.values_list("painting_id", flat=True))
+
+
+def print_number_ids(order):
+    lines = order.lines.filter(is_print=True).exclude(print_number=None)
+    return list(lines.values_list("print_number_id", flat=True))
 
 
 def lock_sale_states(painting_ids):
@@ -19,6 +27,16 @@ def lock_sale_states(painting_ids):
     SaleState.objects.bulk_create([SaleState(painting_id=pk) for pk in ids], ignore_conflicts=True)
     return list(
         SaleState.objects.select_for_update().filter(painting_id__in=ids).order_by("painting_id")
+    )
+
+
+def lock_print_numbers(number_ids):
+    """Print-number rows locked in id order (after any paintings' rows)."""
+    return list(
+        PrintNumber.objects.select_for_update()
+        .filter(pk__in=set(number_ids))
+        .select_related("edition")
+        .order_by("pk")
     )
 
 
