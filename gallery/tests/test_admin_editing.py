@@ -72,6 +72,7 @@ def test_medium_is_a_select_of_the_artists_media(site, artist):
             "title": "Harbour",
             "slug": painting.slug,
             "gallery_images": inline_formset([]),
+            "editions": inline_formset([]),
             "medium": watercolour.pk,
             "support": "paper",
             "width_cm": "30",
