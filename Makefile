@@ -16,12 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt stripe_standin/pyproje
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Serves the seeded gallery on http://127.0.0.1:8000 (SQLite, local files).
+# Serves the seeded gallery on http://$(ADDRESS) (SQLite, local files), after
+# printing the site and admin URLs and the admin user (`make run ADDRESS=...`).
 # Without Stripe keys, the local Stripe stand-in runs beside it on :8001.
+ADDRESS ?= 127.0.0.1:8000
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py prepare_dev_site
-	$(PY) scripts/run_dev.py
+	$(PY) scripts/run_dev.py --address $(ADDRESS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ from .admin import (
     order_permission_policy,
     user_can_see_orders,
 )
+from .admin.explorer import with_listing_sale_status
 from .models import Order
 
 # Before anything asks for Order's policy, or Wagtail creates its default one.
@@ -22,3 +23,8 @@ def register_shop_viewsets():
 def add_shop_summary_panel(request, panels):
     if user_can_see_orders(request.user):
         panels.append(ShopSummaryPanel())
+
+
+@hooks.register("construct_explorer_page_queryset")
+def show_sale_status_in_explorer(parent_page, pages, request):
+    return with_listing_sale_status(pages)

@@ -3,6 +3,7 @@
 from django import forms
 from django.db import models
 from modelcluster.fields import ParentalKey
+from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
@@ -42,7 +43,16 @@ HONEYPOT_FIELD = "website"
 
 
 class HoneypotFormBuilder(FormBuilder):
-    """Adds a field people never see; bots that fill every input fill it too."""
+    """Adds a field people never see; bots that fill every input fill it too.
+
+    A drop-down starts on an empty "—": otherwise its first choice is preset,
+    and every visitor who skips it answers it (an optional one is saved empty).
+    """
+
+    def create_dropdown_field(self, field, options):
+        form_field = super().create_dropdown_field(field, options)
+        form_field.choices = [("", "—"), *form_field.choices]
+        return form_field
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -81,6 +91,25 @@ class ContactPage(SeoMixin, AbstractEmailForm):
     parent_page_types = ["gallery.HomePage"]
     subpage_types = []
     max_count = 1
+
+    def send_mail(self, form):
+        """The artist's notification, with Reply-To: the visitor's address (the first
+        e-mail field, validated by the form, so no header can be smuggled in)."""
+        addresses = [address.strip() for address in self.to_address.split(",")]
+        visitor = self.visitor_email(form)
+        send_mail(
+            self.subject,
+            self.render_email(form),
+            addresses,
+            self.from_address,
+            reply_to=[visitor] if visitor else None,
+        )
+
+    def visitor_email(self, form):
+        for name, field in form.fields.items():
+            if isinstance(field, forms.EmailField) and form.cleaned_data.get(name):
+                return form.cleaned_data[name]
+        return None
 
     def process_form_submission(self, form):
         if form.cleaned_data.get(HONEYPOT_FIELD):

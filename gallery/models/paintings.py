@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -80,7 +81,14 @@ class PaintingPage(SeoMixin, Page):
         InlinePanel("gallery_images", label="More images (details, on the wall)"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("year"), FieldPanel("medium"), FieldPanel("support")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("year"),
+                        # A short list: a select, not the snippet chooser's pop-up.
+                        FieldPanel("medium", widget=forms.Select),
+                        FieldPanel("support"),
+                    ]
+                ),
                 FieldRowPanel(
                     [FieldPanel("width_cm"), FieldPanel("height_cm"), FieldPanel("depth_cm")]
                 ),

@@ -372,7 +372,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SHOP_NOTIFY_EMAIL = os.environ.get("SHOP_NOTIFY_EMAIL", "")
 
 # Wagtail
-WAGTAIL_SITE_NAME = "pgp"
+# The admin is titled "<artist's name> — WAGTAIL_SITE_NAME" (gallery_admin_tags).
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Gallery admin")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # search.backends: Wagtail's database search, with a SQLite path that scales.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends"}}

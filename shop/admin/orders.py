@@ -6,14 +6,16 @@ which locks the row and sends the shipping e-mail once the transaction commits.
 """
 
 import django_filters
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.ui.tables import BooleanColumn, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -59,12 +61,47 @@ def order_url_for(user, order, inspect_url_name):
     return None
 
 
+def abandoned_checkout(now):
+    """A checkout the buyer left on Stripe's page, as a condition on orders.
+
+    Never paid (no payment, no bank transfer under way), no name (Stripe fills
+    it in when the buyer completes its form), not flagged for review, and over:
+    expired or cancelled, or still pending after its reservation has lapsed
+    (the Stripe session's lifetime plus the grace, so it can take no payment).
+    """
+    over = Q(status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED]) | Q(
+        Q(reserved_until__isnull=True) | Q(reserved_until__lte=now),
+        status=Order.Status.PENDING,
+    )
+    return over & Q(
+        name="", paid_at__isnull=True, awaiting_bank_since__isnull=True, needs_review=False
+    )
+
+
 class OrderFilterSet(WagtailFilterSet):
     created_at = django_filters.DateFromToRangeFilter(label="Placed", widget=DateRangePickerWidget)
+    abandoned = django_filters.ChoiceFilter(
+        label="Abandoned checkouts",
+        choices=[("show", "Show them too"), ("only", "Show only them")],
+        empty_label="Hide them",
+        method="filter_abandoned",
+        help_text="Never paid, no buyer's name, and the checkout is over.",
+    )
 
     class Meta:
         model = Order
-        fields = ["status", "needs_review", "created_at"]
+        fields = ["status", "needs_review", "created_at", "abandoned"]
+
+    def filter_abandoned(self, queryset, name, value):
+        if value == "only":
+            return queryset.filter(abandoned_checkout(timezone.now()))
+        return queryset
+
+
+class NeedsReviewColumn(Column):
+    """Empty for a normal order; a warning badge for one the artist must look at."""
+
+    cell_template_name = "shop/admin/needs_review_cell.html"
 
 
 class ShipUrlMixin:
@@ -78,6 +115,16 @@ class ShipUrlMixin:
 
 class OrderIndexView(ShipUrlMixin, generic.IndexView):
     any_permission_required = ORDER_ACCESS
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Abandoned checkouts are hidden unless the filter asks for them, or the
+        # artist searches (an order number she was sent is always found).
+        filters = self.filters
+        choice = filters.form.cleaned_data.get("abandoned") if filters.is_valid() else ""
+        if choice in ("show", "only") or self.is_searching:
+            return queryset
+        return queryset.exclude(abandoned_checkout(timezone.now()))
 
     def get_edit_url(self, instance):
         # An order's number opens the order itself (inspect); its review notes
@@ -217,7 +264,7 @@ class OrderViewSet(ModelViewSet):
             sort_key="status",
             primary=lambda order: order.status == Order.Status.PAID,
         ),
-        BooleanColumn("needs_review", label="Needs review", sort_key="needs_review"),
+        NeedsReviewColumn("needs_review", label="Needs review", sort_key="needs_review"),
     ]
     list_export = [
         "number",
