@@ -121,7 +121,7 @@ def checkouts_from_fresh_sessions(base_url, paintings, forwarded_for=lambda inde
         page = browser.get(painting.url).text
         browser.post(f"/cart/add/{painting.pk}/", {"csrfmiddlewaretoken": _csrf(page)})
         cart = browser.get("/cart/").text
-        form = {"csrfmiddlewaretoken": _csrf(cart), "painting": painting.pk}
+        form = {"csrfmiddlewaretoken": _csrf(cart), "painting": painting.pk, "country": "FR"}
         answers.append(browser.post("/checkout/", form).status_code)
     return answers
 
