@@ -18,6 +18,7 @@ itself. Whether a painting can be bought at all is decided in shop.sale_status.
 
 from .ending import abandon_checkout, cancel_checkout
 from .paying import (
+    adjust_shipping,
     apply_completed_session,
     flag_for_review,
     fulfil_order,
@@ -39,6 +40,7 @@ from .rows import CheckoutError, lock_sale_states
 __all__ = [
     "CheckoutError",
     "abandon_checkout",
+    "adjust_shipping",
     "apply_completed_session",
     "attach_checkout_session",
     "cancel_checkout",
