@@ -308,3 +308,15 @@ def test_the_cart_links_shipping_returns_and_privacy_before_checkout(world, buye
     before_button = form.split("<button")[0]
     assert f'<a href="{terms.url}">shipping and returns terms</a>' in before_button
     assert f'<a href="{privacy.url}">privacy notice</a>' in before_button
+
+
+def test_the_cart_with_a_country_stays_within_the_query_budget(
+    world, buyer, django_assert_max_num_queries
+):
+    for painting in world.paintings:
+        buyer.post(f"/cart/add/{painting.pk}/")
+    choose_destination(buyer, "ES")
+    cart_html(buyer)  # settings rows created, renditions cached, as on a live site
+    with django_assert_max_num_queries(15):
+        html = cart_html(buyer, accept_language="de-DE")
+    assert "Shipping to Spain" in html
