@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_countries.fields import Country
@@ -74,7 +75,7 @@ def cart_detail(request):
     country, found_by = destination.for_cart(request, shop_countries)
     rates = ShippingRate.objects.for_country(country, shop_countries)
     cheapest = min((rate.amount for rate in rates), default=None)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "shop/cart.html",
         {
@@ -92,6 +93,9 @@ def cart_detail(request):
             "total_from": subtotal + cheapest if cheapest is not None else subtotal,
         },
     )
+    # The guessed country comes from the browser's language.
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 @require_POST
