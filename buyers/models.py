@@ -51,3 +51,9 @@ class Profile(models.Model):
             "country": self.country.code,
         }
         return {key: value for key, value in address.items() if value}
+
+
+def saved_country(user):
+    """The country code of the buyer's saved address, or "" (SHOP_BUYER_COUNTRY)."""
+    country = Profile.objects.filter(user=user).values_list("country", flat=True).first()
+    return country or ""

@@ -108,6 +108,24 @@ class ShopSettings(BaseSiteSetting):
         return self.notify_email or settings.SHOP_NOTIFY_EMAIL
 
 
+# Stripe Checkout takes at most this many shipping options per session.
+MAX_SHIPPING_OPTIONS = 5
+
+
+class ShippingRateManager(models.Manager):
+    def for_country(self, code, shop_countries=None):
+        """The rates that ship to `code`, in offer order, at most Stripe's five.
+
+        A rate with no countries ticked ships to every country the shop does;
+        pass the shop's country codes to hold it to them. A list, not a
+        queryset: the countries are stored as one string, so they are read here.
+        """
+        if not code or (shop_countries is not None and code not in shop_countries):
+            return []
+        rates = [rate for rate in self.all() if rate.ships_to(code)]
+        return rates[:MAX_SHIPPING_OPTIONS]
+
+
 class ShippingRate(models.Model):
     """A way to ship, offered at checkout to buyers in its countries."""
 
@@ -123,6 +141,8 @@ class ShippingRate(models.Model):
     min_days = models.PositiveSmallIntegerField("delivery from (business days)", default=3)
     max_days = models.PositiveSmallIntegerField("delivery to (business days)", default=7)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ShippingRateManager()
 
     panels = [
         FieldPanel("name"),
@@ -146,6 +166,9 @@ class ShippingRate(models.Model):
     @property
     def country_list(self):
         return [country.code for country in self.countries]
+
+    def ships_to(self, code):
+        return not self.countries or code in self.country_list
 
 
 class HeldForSale(models.Model):

@@ -19,7 +19,6 @@ from django.utils.module_loading import import_string
 
 from gallery.images import SHARE_IMAGE
 
-from .models import ShippingRate
 from .tokens import order_token
 
 logger = logging.getLogger(__name__)
@@ -88,15 +87,6 @@ def account_params(user):
     return import_string(path)(user) if path else {}
 
 
-def offered_shipping_rates():
-    """The rates offered at checkout (Stripe takes at most five).
-
-    Checkout cannot offer a rate by country; fulfilment flags an order whose
-    address is outside the countries of the rate the buyer chose.
-    """
-    return list(ShippingRate.objects.all()[:5])
-
-
 def _absolute(request, url):
     return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
@@ -122,9 +112,11 @@ def return_urls(request, order):
     return f"{success}?session_id={{CHECKOUT_SESSION_ID}}&{token}", f"{cancel}?{token}"
 
 
-def create_checkout_session(request, order, shop_settings, rates, extra_params=None):
+def create_checkout_session(request, order, country, rates, extra_params=None):
     """Creates the hosted Checkout Session for a freshly reserved order.
 
+    Stripe's page cannot hold a rate to its countries, so the session ships
+    only to the `country` chosen in the cart and offers only its `rates`.
     extra_params: what the buyer's account adds (a Stripe Customer to prefill).
     """
     extra_params = extra_params or {}
@@ -154,7 +146,7 @@ def create_checkout_session(request, order, shop_settings, rates, extra_params=N
         "success_url": success_url,
         "cancel_url": cancel_url,
         "expires_at": int(order.session_ends.timestamp()),
-        "shipping_address_collection": {"allowed_countries": shop_settings.country_list},
+        "shipping_address_collection": {"allowed_countries": [country]},
         "phone_number_collection": {"enabled": True},
     }
     if rates:

@@ -8,15 +8,17 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django_countries.fields import Country
 
 from gallery.models import PaintingPage
 
-from . import limits, payments, same_origin, services
+from . import destination, limits, payments, same_origin, services
 from .cart import Cart, cart_lines
-from .models import Order, ShopSettings
+from .models import Order, ShippingRate, ShopSettings, country_label
 from .sale_status import SaleStatus
 from .tokens import order_number_from, order_token
 
@@ -76,9 +78,11 @@ def cart_detail(request):
     lines = cart_lines(Cart(request).ids, _buyers_pending_orders(request))
     buyable = [line for line in lines if line.can_buy]
     subtotal = sum((line.painting.price for line in buyable), start=0)
-    rates = payments.offered_shipping_rates()
+    shop_countries = ShopSettings.for_request(request).country_list
+    country, found_by = destination.for_cart(request, shop_countries)
+    rates = ShippingRate.objects.for_country(country, shop_countries)
     cheapest = min((rate.amount for rate in rates), default=None)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "shop/cart.html",
         {
@@ -86,11 +90,32 @@ def cart_detail(request):
             "buyable": buyable,
             "unavailable": [line for line in lines if not line.can_buy],
             "subtotal": subtotal,
+            "countries": destination.country_choices(shop_countries),
+            "country": country,
+            "country_name": country_label(Country(country)) if country else "",
+            # "account" or "browser" when the cart guessed it; "chosen" by the buyer.
+            "country_found_by": found_by,
             "shipping_rates": rates,
             "shipping_from": cheapest,
             "total_from": subtotal + cheapest if cheapest is not None else subtotal,
         },
     )
+    # The guessed country comes from the browser's language.
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_POST
+def cart_destination(request):
+    """The buyer chooses the country to ship to; the cart shows its rates and total."""
+    shop_countries = ShopSettings.for_request(request).country_list
+    posted = request.POST.get("country", "")
+    code = destination.clean_code(posted, shop_countries)
+    if posted and code is None:
+        messages.error(request, "We don't ship to that country. Please choose one from the list.")
+    else:
+        destination.remember(request, code)
+    return redirect("shop:cart")
 
 
 def _remember_order(request, order):
@@ -137,6 +162,43 @@ def _payment_provider_unreachable(request):
     )
 
 
+def _checkout_destination(request, shop_countries):
+    """(country, its rates, None) for the country posted with the checkout form,
+    re-checked; (None, [], why not) when it can't be used. The cart showed the shipping for the
+    country it posts: if another window chose another one since, the buyer must
+    see that country's shipping before paying."""
+    posted = request.POST.get("country", "")
+    if not posted:
+        return None, [], "Please choose the country the paintings will be shipped to."
+    country = destination.clean_code(posted, shop_countries)
+    if country is None:
+        return None, [], "We don't ship to that country. Please choose one from the list."
+    name = country_label(Country(country))
+    current = destination.chosen(request, shop_countries)
+    if current and current != country:
+        return (
+            None,
+            [],
+            (
+                f"The destination was changed to {country_label(Country(current))} in another "
+                f"window, so this page's shipping to {name} is out of date. Please check the "
+                "shipping below and press Checkout again."
+            ),
+        )
+    rates = ShippingRate.objects.for_country(country, shop_countries)
+    if not rates:
+        return (
+            None,
+            [],
+            (
+                f"We have no shipping rate to {name} yet, so it can't be bought online. "
+                "Please write to us through the contact page."
+            ),
+        )
+    destination.remember(request, country)
+    return country, rates, None
+
+
 @require_POST
 def checkout(request):
     if limits.too_many_checkouts(request):
@@ -150,6 +212,8 @@ def checkout(request):
     chosen = [pk for pk in cart.ids if str(pk) in request.POST.getlist("painting")]
     if cart.ids and not chosen:
         return _refused(request, "None of the paintings in your cart can be bought right now.")
+    if not chosen:
+        return _refused(request, "Your cart is empty.")
     if limits.too_many_paintings(chosen):
         return _refused(
             request,
@@ -157,6 +221,9 @@ def checkout(request):
             "please remove some, or write to us through the contact page to buy more at once.",
         )
     shop_settings = ShopSettings.for_request(request)
+    country, rates, refusal = _checkout_destination(request, shop_settings.country_list)
+    if refusal:
+        return _refused(request, refusal)
     if not request.session.session_key:
         request.session.save()
     user = request.user if request.user.is_authenticated else None
@@ -187,10 +254,9 @@ def checkout(request):
         limits.remember_open_checkout(request, order)
         session = None
         try:
-            rates = payments.offered_shipping_rates()
             services.offer_shipping(order, rates)
             session = payments.create_checkout_session(
-                request, order, shop_settings, rates, payments.account_params(request.user)
+                request, order, country, rates, payments.account_params(request.user)
             )
             attached = services.attach_checkout_session(order, session["id"])
         except payments.PaymentError as error:

@@ -27,22 +27,35 @@ def post_event(client, standin, event, signature=None):
     )
 
 
+def choose_destination(client, country):
+    """Chooses the country to ship to in the cart, as the buyer does before checkout."""
+    return client.post("/cart/destination/", {"country": country})
+
+
 def checkout_form(client):
     """The fields of the cart page's checkout form, as a browser would submit them."""
     html = client.get("/cart/").content.decode()
     form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)
-    return {"painting": re.findall(r'name="painting" value="(\d+)"', form[0]) if form else []}
+    fields = {"painting": re.findall(r'name="painting" value="(\d+)"', form[0]) if form else []}
+    country = re.search(r'name="country" value="([^"]*)"', form[0]) if form else None
+    if country:
+        fields["country"] = country[1]
+    return fields
 
 
-def press_checkout(client):
+def press_checkout(client, country="FR"):
+    """Presses the cart page's Checkout button, shipping to `country` (chosen in the
+    cart first; None: to whatever country the cart shows)."""
+    if country:
+        choose_destination(client, country)
     return client.post("/checkout/", checkout_form(client))
 
 
-def start_checkout(client, *paintings):
+def start_checkout(client, *paintings, country="FR"):
     """Puts the paintings in this browser's cart and presses the cart page's checkout button."""
     for painting in paintings:
         client.post(f"/cart/add/{painting.pk}/")
-    return press_checkout(client)
+    return press_checkout(client, country)
 
 
 def stripe_page(response):

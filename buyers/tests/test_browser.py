@@ -51,6 +51,8 @@ def test_sign_up_verify_buy_and_find_the_order(page, live_server, live_standin):
     page.goto(f"{live_server.url}{painting.url}")
     page.get_by_role("button", name="Add to cart").click()
     page.goto(f"{live_server.url}/cart/")
+    page.get_by_label("Ship to").select_option("FR")
+    page.get_by_role("button", name="Update shipping").click()
     page.get_by_role("button", name="Checkout").click()
 
     # Stripe's hosted page (the stand-in), with the account's e-mail filled in.

@@ -411,6 +411,8 @@ if not re.fullmatch(r"0|[1-9]\d*/\d*[smhd]", SHOP_CHECKOUT_RATE):
 # What a buyer's account adds to a Stripe Checkout Session (a saved address):
 # a function of the user, so the shop itself knows nothing of accounts.
 SHOP_CHECKOUT_PARAMS = "buyers.stripe_customer.checkout_params_for"
+# The country of a buyer's saved address, to prefill the cart's destination.
+SHOP_BUYER_COUNTRY = "buyers.models.saved_country"
 # And what one checkout, and one client address at a time, may hold: without
 # these one request could reserve every painting ("0" turns a limit off).
 SHOP_MAX_PAINTINGS_PER_CHECKOUT = int(os.environ.get("SHOP_MAX_PAINTINGS_PER_CHECKOUT") or 5)

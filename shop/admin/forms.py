@@ -1,9 +1,10 @@
-"""Forms of the shop's Wagtail admin: an order's review notes, and marking it shipped."""
+"""Forms of the shop's Wagtail admin: an order's review notes, marking it shipped,
+and correcting its shipping."""
 
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from ..models import Order
+from ..models import Order, ShippingRate
 
 
 class OrderReviewForm(WagtailAdminModelForm):
@@ -35,3 +36,29 @@ class MarkShippedForm(forms.Form):
         max_length=Order._meta.get_field("tracking_number").max_length,
         help_text="Sent to the buyer in the shipping e-mail.",
     )
+
+
+class AdjustShippingForm(forms.Form):
+    """The shipping the order should have had; prefilled with the first rate for its country."""
+
+    shipping_name = forms.CharField(
+        label="Shipping",
+        max_length=Order._meta.get_field("shipping_name").max_length,
+    )
+    shipping_amount = forms.DecimalField(
+        label="Shipping amount",
+        max_digits=Order._meta.get_field("shipping_amount").max_digits,
+        decimal_places=2,
+        min_value=0,
+    )
+    note = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why, and what you agreed with the buyer. Kept in the review notes.",
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        rates = ShippingRate.objects.for_country(order.country.code)
+        if rates and not self.is_bound:
+            self.initial = {"shipping_name": rates[0].name, "shipping_amount": rates[0].amount}

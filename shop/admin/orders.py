@@ -27,7 +27,7 @@ from .. import services
 from ..emails import unsent_emails
 from ..models import Order
 from .common import MoneyColumn
-from .forms import MarkShippedForm, OrderReviewForm
+from .forms import AdjustShippingForm, MarkShippedForm, OrderReviewForm
 
 # Any of these lets a user see orders; "ship" is the custom Order.Meta permission.
 ORDER_ACCESS = ["view", "change", "ship"]
@@ -106,10 +106,17 @@ class NeedsReviewColumn(Column):
 
 class ShipUrlMixin:
     ship_url_name = None
+    adjust_shipping_url_name = None
 
     def get_ship_url(self, order):
         if order.status == Order.Status.PAID and self.user_has_any_permission(SHIP_ACCESS):
             return reverse(self.ship_url_name, args=[order.pk])
+        return None
+
+    def get_adjust_shipping_url(self, order):
+        paid = order.status in (Order.Status.PAID, Order.Status.SHIPPED)
+        if paid and self.user_has_any_permission(["change"]):
+            return reverse(self.adjust_shipping_url_name, args=[order.pk])
         return None
 
 
@@ -155,9 +162,12 @@ class OrderInspectView(ShipUrlMixin, generic.InspectView):
 
     @cached_property
     def header_more_buttons(self):
+        buttons = []
         if edit_url := self.get_edit_url():
-            return [Button("Edit review notes", url=edit_url, icon_name="edit")]
-        return []
+            buttons.append(Button("Edit review notes", url=edit_url, icon_name="edit"))
+        if adjust_url := self.get_adjust_shipping_url(self.object):
+            buttons.append(Button("Adjust shipping", url=adjust_url, icon_name="site"))
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -218,6 +228,42 @@ class MarkShippedView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
         else:
             notice = "The order has no e-mail address: tell the buyer yourself."
         messages.success(self.request, f"Order {self.order} marked shipped. {notice}")
+        return redirect(self.get_inspect_url())
+
+
+class AdjustShippingView(MarkShippedView):
+    """A paid order whose shipping was wrong (a rate for another country): the
+    right shipping and a note in; services.adjust_shipping records them and
+    says what to refund or collect."""
+
+    any_permission_required = ["change"]
+    form_class = AdjustShippingForm
+    template_name = "shop/admin/adjust_shipping.html"
+    page_title = "Adjust shipping"
+    header_icon = "site"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "order": self.order}
+
+    def form_valid(self, form):
+        try:
+            order, owed = services.adjust_shipping(
+                self.order.pk,
+                name=form.cleaned_data["shipping_name"],
+                amount=form.cleaned_data["shipping_amount"],
+                note=form.cleaned_data["note"],
+                by=self.request.user.get_username(),
+            )
+        except services.CheckoutError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        if owed < 0:
+            settle = f"Refund {-owed} {order.currency} to the buyer in Stripe."
+        elif owed > 0:
+            settle = f"The buyer owes {owed} {order.currency} more."
+        else:
+            settle = "Nothing to settle."
+        messages.success(self.request, f"Shipping of {order} adjusted. {settle}")
         return redirect(self.get_inspect_url())
 
 
@@ -288,6 +334,7 @@ class OrderViewSet(ModelViewSet):
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
             ship_url_name=self.get_url_name("ship"),
+            adjust_shipping_url_name=self.get_url_name("adjust_shipping"),
             **kwargs,
         )
 
@@ -295,9 +342,18 @@ class OrderViewSet(ModelViewSet):
     def ship_view(self):
         return self.construct_view(MarkShippedView)
 
+    @cached_property
+    def adjust_shipping_view(self):
+        return self.construct_view(AdjustShippingView)
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("ship/<row_id:pk>/", self.ship_view, name="ship"),
+            path(
+                "adjust-shipping/<row_id:pk>/",
+                self.adjust_shipping_view,
+                name="adjust_shipping",
+            ),
         ]
 
     def get_permissions_to_register(self):

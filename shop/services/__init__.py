@@ -20,6 +20,7 @@ itself. Whether a painting can be bought at all is decided in shop.sale_status.
 
 from .ending import abandon_checkout, cancel_checkout
 from .paying import (
+    adjust_shipping,
     apply_completed_session,
     flag_for_review,
     fulfil_order,
@@ -44,6 +45,7 @@ __all__ = [
     "CheckoutError",
     "make_print_available_again",
     "abandon_checkout",
+    "adjust_shipping",
     "apply_completed_session",
     "attach_checkout_session",
     "cancel_checkout",

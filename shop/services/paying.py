@@ -12,10 +12,17 @@ from pagecache.store import invalidate
 
 from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
-from ..models import Order
+from ..models import Order, country_label
 from ..sale_status import SaleStatus
 from .prints import sell_prints
-from .rows import CheckoutError, flag, lock_sale_states, painting_ids, sale_states_changed
+from .rows import (
+    CheckoutError,
+    append_note,
+    flag,
+    lock_sale_states,
+    painting_ids,
+    sale_states_changed,
+)
 
 # A session that completes with a delayed payment method (e.g. SEPA debit)
 # holds its paintings while the bank confirms: this long from its first word.
@@ -85,7 +92,8 @@ def _check_shipping(order):
     chosen = next((r for r in offered if r["name"] == order.shipping_name), None)
     countries = (chosen or {}).get("countries") or []
     if countries and order.country not in countries:
-        flag(order, f"“{order.shipping_name}” does not ship to {order.country}: adjust shipping.")
+        where = country_label(order.country)
+        flag(order, f"“{order.shipping_name}” does not ship to {where}: adjust shipping.")
 
 
 def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
@@ -185,6 +193,35 @@ def mark_shipped(order_id, *, carrier, tracking_number):
         order.save(update_fields=["status", "carrier", "tracking_number", "shipped_at"])
         transaction.on_commit(lambda: send_shipping_notice(order.pk))
     return order
+
+
+def adjust_shipping(order_id, *, name, amount, note, by=""):
+    """The artist corrects the shipping of a paid order (a rate chosen for another
+    country): the order shows the right shipping and total from then on, and its
+    review notes keep what was charged and what is owed either way. No money
+    moves here: the note says what to refund or collect in Stripe."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status not in (Order.Status.PAID, Order.Status.SHIPPED):
+            raise CheckoutError(
+                f"Only a paid order's shipping can be adjusted; {order} is {order.status}."
+            )
+        was = f"“{order.shipping_name or 'none'}” {order.shipping_amount}"
+        order.shipping_name = name
+        order.shipping_amount = amount
+        paid = order.amount_paid if order.amount_paid is not None else order.total
+        owed = order.total - paid
+        if owed > 0:
+            settle = f"the buyer owes {owed} {order.currency} more: collect it or waive it."
+        elif owed < 0:
+            settle = f"refund {-owed} {order.currency} to the buyer in Stripe."
+        else:
+            settle = "nothing to settle."
+        who = f" by {by}" if by else ""
+        line = f"Shipping adjusted{who}: was {was}, now “{name}” {amount}; {settle}"
+        order.review_reason = append_note(order.review_reason, f"{line} {note}".strip())
+        order.save(update_fields=["shipping_name", "shipping_amount", "review_reason"])
+    return order, owed
 
 
 def make_available_again(painting_id):

@@ -30,6 +30,8 @@ def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, set
     page.wait_for_url(f"{live_server.url}{painting.url}")
     page.get_by_role("button", name="Add to cart").click()
     page.get_by_role("link", name=re.compile("Cart")).first.click()
+    page.get_by_label("Ship to").select_option("FR")
+    page.get_by_role("button", name="Update shipping").click()
     page.get_by_role("button", name="Checkout").click()
 
     # The stand-in's hosted checkout page, as Stripe's would be.

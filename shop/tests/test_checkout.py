@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
-from tests.helpers import post_event, press_checkout, start_checkout
+from tests.helpers import choose_destination, post_event, press_checkout, start_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_cart_adds_an_original_once_and_shows_totals(shop, buyer):
     assert any("already in your cart" in m for m in messages_of(again))
     assert buyer.session["cart"] == [painting.pk]
 
+    choose_destination(buyer, "FR")
     response = buyer.get("/cart/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -139,7 +140,13 @@ def test_posted_prices_and_page_edits_do_not_change_what_is_charged(shop, buyer,
     painting.save_revision()
     buyer.post(
         "/checkout/",
-        {"painting": [painting.pk], "price": "1", "amount": "1", "unit_amount": "100"},
+        {
+            "painting": [painting.pk],
+            "country": "FR",
+            "price": "1",
+            "amount": "1",
+            "unit_amount": "100",
+        },
     )
     order = Order.objects.get()
     assert order.subtotal == Decimal("500.00")
@@ -155,7 +162,7 @@ def test_a_tampered_session_cart_cannot_buy_sold_or_unlisted_paintings(shop, buy
         session = buyer.session
         session["cart"] = ids
         session.save()
-        response = buyer.post("/checkout/", {"painting": ids}, follow=True)
+        response = buyer.post("/checkout/", {"painting": ids, "country": "FR"}, follow=True)
         assert any("can't be bought" in m for m in messages_of(response)), ids
     assert Order.objects.count() == 0
     assert standin.create_count == 0

@@ -122,7 +122,7 @@ def checkouts_from_fresh_sessions(base_url, paintings, forwarded_for=lambda inde
         # The button is on a cached page without a token: the browser's Origin vouches.
         browser.post(f"/cart/add/{painting.pk}/", {}, headers={"Origin": base_url})
         cart = browser.get("/cart/").text
-        form = {"csrfmiddlewaretoken": _csrf(cart), "painting": painting.pk}
+        form = {"csrfmiddlewaretoken": _csrf(cart), "painting": painting.pk, "country": "FR"}
         answers.append(browser.post("/checkout/", form).status_code)
     return answers
 

@@ -138,7 +138,7 @@ def test_the_migration_converts_stored_values_and_back():
 def test_success_page_and_emails_name_the_country(
     shop, buyer, standin, django_capture_on_commit_callbacks
 ):
-    page_url, html = stripe_page(start_checkout(buyer, shop.paintings[0]))
+    page_url, html = stripe_page(start_checkout(buyer, shop.paintings[0], country="ES"))
     success = press_on_stripe(
         page_url,
         html,

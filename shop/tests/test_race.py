@@ -57,11 +57,16 @@ class Browser:
         page = self.get(painting.url).text
         assert self.submit(f"/cart/add/{painting.pk}/", page).status_code == 302
 
-    def checkout_form(self):
-        """What pressing "Checkout" on the cart page posts."""
+    def checkout_form(self, country="FR"):
+        """What pressing "Checkout" on the cart page posts, once `country` is chosen there."""
+        cart = self.get("/cart/").text
+        assert self.submit("/cart/destination/", cart, {"country": country}).status_code == 302
         html = self.get("/cart/").text
         form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)[0]
-        return form, {"painting": re.findall(r'name="painting" value="(\d+)"', form)}
+        return form, {
+            "painting": re.findall(r'name="painting" value="(\d+)"', form),
+            "country": re.search(r'name="country" value="([A-Z]{2})"', form)[1],
+        }
 
 
 def run_at_once(jobs):

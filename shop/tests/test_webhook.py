@@ -317,4 +317,4 @@ def test_a_rate_chosen_outside_its_countries_is_flagged(
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.needs_review
-    assert "does not ship to US" in order.review_reason
+    assert "does not ship to United States of America" in order.review_reason

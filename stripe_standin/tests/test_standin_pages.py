@@ -101,3 +101,17 @@ def test_delayed_payment_on_hosted_page(client, standin, receiver):
         "checkout.session.completed",
         "checkout.session.async_payment_failed",
     ]
+
+
+def test_one_allowed_country_is_preselected_and_the_only_choice(client, receiver):
+    params = checkout_params(shipping_address_collection={"allowed_countries": ["US"]})
+    session = client.v1.checkout.sessions.create(params=params)
+    parser = PageParser()
+    parser.feed(browser(session.url)[2])
+    options = [a for t, a in parser.tags if t == "option"]
+    assert options == [{"value": "US", "selected": None}]
+
+    # A buyer who posts another country anyway is refused, nothing paid.
+    status, _, page = browser(session.url, {**BUYER, "country": "GB", "action": "pay"})
+    assert status == 400 and "Choose one of the countries offered." in page
+    assert receiver.events() == []

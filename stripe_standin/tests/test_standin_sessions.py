@@ -114,3 +114,12 @@ def test_same_idempotency_key_returns_the_same_session(client, standin):
         client.v1.checkout.sessions.create(
             params={**params, "client_reference_id": "order-18"}, options=options
         )
+
+
+@pytest.mark.parametrize("codes", [["ES", "CU"], ["es"], ["ESP"], ["E\x00"]])
+def test_allowed_countries_refuses_what_stripe_refuses(client, standin, codes):
+    params = checkout_params(shipping_address_collection={"allowed_countries": codes})
+    with pytest.raises(stripe.InvalidRequestError, match="allowed_countries") as info:
+        client.v1.checkout.sessions.create(params=params)
+    assert info.value.param.startswith("shipping_address_collection[allowed_countries][")
+    assert standin.create_count == 0

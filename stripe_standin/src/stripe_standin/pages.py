@@ -209,7 +209,7 @@ _CHECKOUT = """<h1>Checkout</h1>
 {address}
 <label for="country">Country</label>
 <select id="country" name="country" autocomplete="country" required>
-<option value="">Choose a country</option>{countries}
+{countries}
 </select>
 </fieldset>
 <div class="actions">
@@ -265,11 +265,14 @@ def checkout_page(
         _text_input(values, "postal_code", "Postcode", "postal-code"),
         _text_input(values, "state", "County or state", "address-level1", required=False),
     ]
-    chosen_country = values.get("country") or ""
-    countries = "".join(
+    allowed = country_choices(session)
+    # Like Stripe's page: one allowed country is simply the country, preselected.
+    chosen_country = values.get("country") or (allowed[0] if len(allowed) == 1 else "")
+    empty = "" if len(allowed) == 1 else '<option value="">Choose a country</option>'
+    countries = empty + "".join(
         f'<option value="{html.escape(c)}"{" selected" if c == chosen_country else ""}>'
         f"{html.escape(c)}</option>"
-        for c in country_choices(session)
+        for c in allowed
     )
     body = _CHECKOUT.format(
         summary=_order_summary(session, line_items),

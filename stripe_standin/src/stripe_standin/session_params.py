@@ -13,6 +13,11 @@ from . import forms
 from .errors import StripeError, missing, no_such
 from .ids import new_id
 
+# Codes Stripe's API reference lists as unsupported for allowed_countries.
+UNSUPPORTED_SHIPPING_COUNTRIES = frozenset(
+    {"AS", "CX", "CC", "CU", "HM", "IR", "KP", "MH", "FM", "NF", "MP", "PW", "SY", "UM", "VI"}
+)
+
 # Stripe's documented bounds for a Checkout Session's expires_at.
 MIN_EXPIRY_SECONDS = 30 * 60
 MAX_EXPIRY_SECONDS = 24 * 60 * 60
@@ -289,9 +294,14 @@ def shipping_address_collection(params: dict) -> dict | None:
     param = "shipping_address_collection[allowed_countries]"
     if not countries:
         raise missing(param)
-    countries = [str(c).upper() for c in forms.array(countries, param)]
-    if any(not re.fullmatch(r"[A-Z]{2}", c) for c in countries):
-        raise StripeError(f"Invalid {param}: expected two-letter country codes", param=param)
+    countries = [str(c) for c in forms.array(countries, param)]
+    for index, code in enumerate(countries):
+        if not re.fullmatch(r"[A-Z]{2}", code) or code in UNSUPPORTED_SHIPPING_COUNTRIES:
+            raise StripeError(
+                f"Invalid {param}[{index}]: must be a supported two-letter country code "
+                f"(got {code!r})",
+                param=f"{param}[{index}]",
+            )
     return {"allowed_countries": countries}
 
 
