@@ -185,8 +185,13 @@ class PaintingFilterForm(forms.Form):
         return self.cleaned_data
 
     @property
+    def active_filter_count(self):
+        """How many filters narrow the paintings (the Filter button shows it)."""
+        return sum(self.filters.get(name) not in (None, "", False) for name in FILTER_FIELDS)
+
+    @property
     def has_active_filters(self):
-        return any(self.filters.get(name) not in (None, "", False) for name in FILTER_FIELDS)
+        return self.active_filter_count > 0
 
     @property
     def ignored_value_messages(self):

@@ -19,13 +19,15 @@ def paragraphs(*texts):
 
 
 # (width px, height px, palette, seed, title, file name) of pictures that are no painting's.
+# The hero is a city night: the featured series below it is the sea, so the home
+# page's first screens show two different kinds of painting.
 HERO_PICTURE = (
     FULL_LONG_SIDE,
     800,
-    SEA,
+    CITY,
     1,
-    "Wide seascape in blues and greys under a pale sky, from the series Tides and Light",
-    "hero-tides-and-light.jpg",
+    "Wide view of a city at night in dark blues and ambers, lit windows over a river",
+    "hero-city-nights.jpg",
 )
 PORTRAIT_PICTURE = (
     1200,
@@ -174,10 +176,10 @@ def standard_pages(portrait):
                 ("heading", {"text": "Commissions", "level": "h2"}),
                 (
                     "paragraph",
-                    paragraphs(
-                        "I take a few commissions each year, usually of places that "
-                        "matter to the people who ask. Write to me through the contact page."
-                    ),
+                    # A link by address: the contact page is built after this one.
+                    "<p>I take a few commissions each year, usually of places that matter "
+                    f'to the people who ask. Write to me through <a href="/{CONTACT["slug"]}/">'
+                    "the contact page</a>.</p>",
                 ),
             ],
         },
@@ -270,7 +272,9 @@ GALLERY_SETTINGS = {
     "instagram_url": "https://www.instagram.com/paulagperez.studio/",
     "facebook_url": "https://www.facebook.com/paulagperez.studio",
     "pinterest_url": "https://www.pinterest.com/paulagperez/",
+    # The footer adds the copyright line itself; this text must not repeat it.
     "footer_text": (
-        f"All paintings and images © {ARTIST_NAME}. Please ask before reproducing them."
+        "Original paintings from a small studio in Valencia. Studio visits by appointment; "
+        "please ask before reproducing any image."
     ),
 }

@@ -93,6 +93,34 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
             .select_related("medium", "sale_state")
         )
 
+    def vary_selection(self, paintings, featured_collection=None):
+        """The selected paintings in an order that keeps the home page varied.
+
+        Above the selection stand the hero and the featured series; a selection
+        that starts with more of the same reads as one long run of one kind of
+        picture. So the hero's own painting and paintings of the featured series
+        (and of the hero's series, when the hero is one of the selection's
+        pictures) go to the end, and no two neighbours come from the same
+        collection where another can stand between them. Otherwise the artist's
+        order holds. Works on the loaded pages (tree paths), without a query.
+        """
+        step = Page.steplen
+
+        def collection_path(painting):
+            return painting.path[:-step]
+
+        repeated_paths = set()
+        if featured_collection is not None:
+            repeated_paths.add(featured_collection.path)
+        hero_paintings = [p for p in paintings if p.image_id and p.image_id == self.hero_image_id]
+        repeated_paths.update(collection_path(p) for p in hero_paintings)
+
+        fresh = [p for p in paintings if collection_path(p) not in repeated_paths]
+        repeated = [
+            p for p in paintings if collection_path(p) in repeated_paths and p not in hero_paintings
+        ]
+        return alternate_collections(fresh, collection_path) + repeated + hero_paintings
+
     def get_featured_collection(self):
         if not self.featured_collection_id:
             return None
@@ -103,8 +131,8 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paintings = self.get_featured_paintings()
         collection = self.get_featured_collection()
+        paintings = self.vary_selection(self.get_featured_paintings(), collection)
         articles = self.get_latest_articles()
         # The hero and every card share one image query and one rendition query.
         attach_images(
@@ -122,6 +150,20 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
             latest_articles=articles,
         )
         return context
+
+
+def alternate_collections(paintings, collection_of):
+    """The paintings in their order, except that where two neighbours share a
+    collection, the next painting from another collection moves up between them."""
+    waiting = list(paintings)
+    ordered = []
+    while waiting:
+        previous = collection_of(ordered[-1]) if ordered else None
+        index = next(
+            (i for i, painting in enumerate(waiting) if collection_of(painting) != previous), 0
+        )
+        ordered.append(waiting.pop(index))
+    return ordered
 
 
 class HomePageFeaturedPainting(Orderable):
