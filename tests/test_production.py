@@ -333,12 +333,14 @@ def test_home_page_carries_the_security_headers(production_site):
 def test_gunicorn_uses_its_config_and_logs_to_stdout(production_site):
     production_site.get("/robots.txt")
 
-    # gunicorn writes the access line just after it sends the response.
+    # Its own log goes to stdout: both workers (WEB_CONCURRENCY) say they booted.
     deadline = time.monotonic() + 5
-    while '"GET /robots.txt HTTP/1.1" 200 ' not in production_site.log.read_text():
+    while production_site.log.read_text().count("Booting worker") < 2:
         assert time.monotonic() < deadline, production_site.log.read_text()
         time.sleep(0.1)
-    assert production_site.log.read_text().count("Booting worker") == 2  # WEB_CONCURRENCY
+    # No line per request unless GUNICORN_ACCESS_LOG asks: the platform's router logs them.
+    time.sleep(0.5)
+    assert "GET /robots.txt" not in production_site.log.read_text()
 
 
 def test_hashed_static_files_are_cached_forever_and_compressed(production_site):

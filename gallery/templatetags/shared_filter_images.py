@@ -8,9 +8,10 @@ that 96 times a request. Here the filters for a spec are made once and
 shared; a `Filter` keeps nothing per image, and Wagtail's `get_renditions`
 takes `Filter` objects for this purpose.
 
-Same tags, same syntax, same markup: the template engine loads this library
-under Wagtail's own name, `wagtailimages_tags` (TEMPLATES' "libraries" in
-settings), so every template, the admin's too, gets it without a change.
+Same tags, same syntax, same markup: the site's templates load this library
+(`{% load shared_filter_images %}`) where they would load `wagtailimages_tags`.
+It keeps its own name: overriding Wagtail's would make `check --deploy` warn
+(templates.W003) and surprise the next reader of a template.
 """
 
 from functools import cache

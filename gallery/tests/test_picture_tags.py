@@ -15,7 +15,7 @@ CARD_TAG = (
     'loading="lazy" class="card__image" %}'
 )
 CARDS = Template(
-    "{% load wagtailimages_tags %}{% for image, title in cards %}" + CARD_TAG + "{% endfor %}"
+    "{% load shared_filter_images %}{% for image, title in cards %}" + CARD_TAG + "{% endfor %}"
 )
 CARD_SPECS = [
     "format-webp|width-400",
@@ -77,7 +77,7 @@ def test_the_markup_is_wagtails_own(cards):
 def test_srcset_image_and_image_tags_too(cards):
     image, _ = cards[0]
     template = Template(
-        "{% load wagtailimages_tags %}"
+        "{% load shared_filter_images %}"
         '{% srcset_image image width-{400,800} sizes="50vw" alt="x" %}|{% image image fill-80x80 %}'
     )
     srcset, single = template.render(Context({"image": image})).split("|")

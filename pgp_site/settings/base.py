@@ -101,9 +101,6 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "gallery.context_processors.navigation",
             ],
-            # Wagtail's image tags with each rendition spec parsed once per process, not
-            # once per picture (see the module): same tags, same markup, under their name.
-            "libraries": {"wagtailimages_tags": "gallery.templatetags.shared_filter_images"},
         },
     },
 ]
