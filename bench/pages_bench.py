@@ -127,7 +127,19 @@ def measure_server(base, urls, seconds, connections, rounds):
             if problems:
                 print(f"wrk {url}: {'; '.join(problems)}", file=sys.stderr)
             rates[url].append(rate)
+            drain(base, connections)
     return {url: statistics.median(values) for url, values in rates.items()}
+
+
+def drain(base, connections):
+    """Waits out the requests wrk left queued: a slow page (search at 10,000 paintings)
+    would otherwise hold the workers through the next URL's measurement."""
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        for _ in pool.map(
+            lambda _: urllib.request.urlopen(base + "/robots.txt", timeout=600).read(),
+            range(connections),
+        ):
+            pass
 
 
 class Buyer:
@@ -308,6 +320,10 @@ def run_all(args):
     print_scaling(results)
 
 
+def share(part, whole, spec=".0%"):
+    return format(part / whole, spec) if whole else "-"
+
+
 def print_table(result):
     print(
         f"\n== {result['db']}, {result['size']:,} paintings "
@@ -324,11 +340,11 @@ def print_table(result):
     rows += [(CEILING, result["ceiling"], ""), ("static file", result["static"], "")]
     for name, path, queries in rows:
         u, c = uncached[path], cached[path]
-        print(f"{name:<34}{queries:>4}{u:>14.1f}{u / top_u:>9.0%}{c:>12.1f}{c / top_c:>9.0%}")
+        print(f"{name:<34}{queries:>4}{u:>14.1f}{share(u, top_u):>9}{c:>12.1f}{share(c, top_c):>9}")
     checkout = result["checkout"]
     print(
         f"{'checkout create (Stripe stand-in)':<34}{'':>4}{'':>14}{'':>9}"
-        f"{checkout['rate']:>12.1f}{checkout['rate'] / top_c:>9.0%}"
+        f"{checkout['rate']:>12.1f}{share(checkout['rate'], top_c):>9}"
         f"   ({checkout['count']} checkouts, {checkout['count']} paintings reserved)"
     )
 
@@ -346,9 +362,8 @@ def print_scaling(results):
             ratios = []
             for run in runs[1:]:
                 same = dict((n, p) for n, p, _ in run["pages"])[name]
-                ratios.append(
-                    f"{base_rate / run['measured']['uncached'][same]:.2f}× at {run['size']:,}"
-                )
+                rate = run["measured"]["uncached"][same]
+                ratios.append(f"{share(base_rate, rate, '.2f')}× at {run['size']:,}")
             print(f"{db:<11}{name:<26}{', '.join(ratios)}")
 
 
