@@ -150,8 +150,7 @@ def test_the_phone_menu_opens_with_the_keyboard_and_escape_closes_it(page, live_
     first_link = page.locator(".site-nav__link").first
     assert first_link.is_visible()
     assert (
-        first_link.bounding_box()["y"]
-        >= page.locator(".site-header").bounding_box()["height"] - 1
+        first_link.bounding_box()["y"] >= page.locator(".site-header").bounding_box()["height"] - 1
     )
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('site-nav__link')")
