@@ -280,8 +280,13 @@
         if (state !== zoom || !ui.dialog.open) {
           return;
         }
-        ui.image.removeAttribute("srcset");
-        ui.image.src = largest.src;
+        // A fresh element: an <img> that had a srcset keeps that srcset's pixel density.
+        largest.className = ui.image.className;
+        largest.alt = ui.image.alt;
+        largest.draggable = false;
+        largest.style.cssText = ui.image.style.cssText;
+        ui.image.replaceWith(largest);
+        ui.image = largest;
         zoom.largestWidth = Math.max(zoom.largestWidth, largest.naturalWidth);
       })
       .catch(function () {
