@@ -191,9 +191,9 @@
     showRuler(pxPerCm);
   }
 
-  // A metre, or less when a metre would not fit in a third of the stage (a close-up photo).
+  // A metre, or less when a metre would take more than 40 % of the stage (a close-up photo).
   function showRuler(pxPerCm) {
-    const room = stage.clientWidth / 3;
+    const room = stage.clientWidth * 0.4;
     const cm = [100, 50, 20, 10, 5, 1].find((length) => length * pxPerCm <= room) || 1;
     ruler.hidden = false;
     ruler.firstElementChild.textContent = cm === 100 ? "1 m" : cm + " cm";
