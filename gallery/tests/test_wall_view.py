@@ -64,7 +64,7 @@ def open_wall_view(page, url):
 
 
 def choose(page, label):
-    page.get_by_label(label).check()
+    page.get_by_role("radio", name=label).check()
 
 
 def check_true_scale(page, painting, room):
@@ -312,7 +312,7 @@ def test_on_a_phone_taps_and_a_finger_drag_work(phone, live_server, painting):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "painting-wall-390x844.png")
 
-    page.get_by_label("Door").tap()
+    page.get_by_role("radio", name="Door").tap()
     check_true_scale(page, painting, "hall")
 
     before = box(page, "[data-painting]")

@@ -188,8 +188,16 @@
     painting.style.left = px((state.centre.x + size.shift) * state.fit - width / 2);
     painting.style.top = px(state.centre.y * state.fit - height / 2);
     root.dataset.pxPerCm = pxPerCm.toFixed(4);
+    showRuler(pxPerCm);
+  }
+
+  // A metre, or less when a metre would take more than 40 % of the stage (a close-up photo).
+  function showRuler(pxPerCm) {
+    const room = stage.clientWidth * 0.4;
+    const cm = [100, 50, 20, 10, 5, 1].find((length) => length * pxPerCm <= room) || 1;
     ruler.hidden = false;
-    ruler.style.setProperty("--metre-px", px(100 * pxPerCm));
+    ruler.firstElementChild.textContent = cm === 100 ? "1 m" : cm + " cm";
+    ruler.style.setProperty("--ruler-px", px(cm * pxPerCm));
   }
 
   function clamp(value, low, high) {
