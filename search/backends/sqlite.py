@@ -136,7 +136,13 @@ class IndexFirstQueryCompiler(SQLiteSearchQueryCompiler):
 
 class IndexFirstResults(SQLiteSearchResults):
     def ranks_in_index(self):
-        return self.query_compiler.order_by_relevance and self.query_compiler.reads_index_first()
+        # Autocomplete (the admin's explorer search) keeps Wagtail's own compiler.
+        compiler = self.query_compiler
+        return (
+            isinstance(compiler, IndexFirstQueryCompiler)
+            and compiler.order_by_relevance
+            and compiler.reads_index_first()
+        )
 
     def _do_search(self):
         if not self.ranks_in_index():
