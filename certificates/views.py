@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from gallery.models import GallerySettings
+from gallery.models import GallerySettings, PaintingPage
 
 from .links import key_is_valid, verify_path
 from .models import NUMBER_MAX_LENGTH, Certificate
@@ -35,7 +35,11 @@ def find_certificate(number):
 def verify(request, number):
     """Confirms the work, its edition number and date of sale: never who bought it."""
     certificate = find_certificate(number)
-    return render(request, "certificates/certificate.html", {"certificate": certificate})
+    # The picture only while the painting is on show to everyone.
+    shown = PaintingPage.objects.visible().filter(pk=certificate.line.painting_id).first()
+    return render(
+        request, "certificates/certificate.html", {"certificate": certificate, "painting": shown}
+    )
 
 
 def _gallery_settings(request):

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.views import serve as wagtail_serve
@@ -124,6 +125,13 @@ def from_entry(entry):
     return response
 
 
+def cache_host(request):
+    """The host as one key, whatever its case, port or trailing dot: Django accepts
+    every such variant of an allowed host, and each must not store a page of its own."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,7 +139,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not store.enabled() or not may_answer_from_cache(request):
             return self.private(self.get_response(request))
-        url = f"{request.scheme}://{request.get_host()}{request.path}"
+        url = f"{request.scheme}://{cache_host(request)}{request.path}"
         key = store.entry_key(url)
         try:
             generation, entry = store.lookup(key)

@@ -92,6 +92,10 @@ def save(key, generation, response, headers):
     until = lifetime_end(started)
     if until - started < SHORTEST_LIFE:
         return None
+    # A change committed while this page rendered: it is stale already, and a CDN
+    # must not keep it either (its purge ran before this response left).
+    if cache.get(GENERATION_KEY) != generation:
+        return None
     entry = Entry(generation, until, response.status_code, tuple(headers), response.content)
     cache.set(key, entry, timeout=math.ceil(until - started))
     return entry

@@ -16,6 +16,7 @@ from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
 from gallery.models import PaintingPage
+from pagecache import store
 from shop.models import SaleState
 from shop.sale_status import SaleStatus
 from tests.factories import shop_tree
@@ -285,3 +286,26 @@ def test_adding_twice_goes_to_the_cart_and_the_count_cookie_follows_the_cart(sho
     client.post(f"/cart/remove/{painting.pk}/")
     client.post(f"/cart/remove/{shop.paintings[2].pk}/")
     assert client.cookies["cart_count"].value == ""  # deleted
+
+
+def test_variants_of_one_host_share_one_entry(shop, settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    painting = shop.paintings[0]
+    assert not is_hit(Client().get(painting.url, HTTP_HOST="localhost"))
+    for variant in ("LOCALHOST", "LocalHost.", "localhost:1", "localhost:2"):
+        assert is_hit(Client().get(painting.url, HTTP_HOST=variant)), variant
+    assert stored_pages() == 1
+
+
+def test_a_page_rendered_across_a_change_is_neither_stored_nor_offered_to_a_cdn(shop):
+    """A change that commits while the page renders has already purged the CDN."""
+    painting = shop.paintings[0]
+
+    def change_meanwhile(page, request, serve_args, serve_kwargs):
+        store.bump()  # what a sale committing mid-render does
+
+    with hooks.register_temporarily("before_serve_page", change_meanwhile):
+        response = Client().get(painting.url)
+    assert response.status_code == 200
+    assert "public" not in response["Cache-Control"] and "s-maxage" not in response["Cache-Control"]
+    assert stored_pages() == 0

@@ -228,3 +228,11 @@ def test_staff_without_the_permission_cannot_see_certificates(paid_order, client
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert response.get("Content-Type") != "application/pdf"
+
+
+def test_the_verification_page_shows_no_picture_of_a_painting_taken_off_show(paid_order):
+    certificate = Certificate.objects.first()
+    assert "<img" in Client().get(certificate.verify_path).content.decode()
+    certificate.painting.unpublish()
+    html = Client().get(certificate.verify_path).content.decode()
+    assert certificate.title in html and "<img" not in html

@@ -1,13 +1,18 @@
 """Print numbers follow the published editions: a row per number, made once."""
 
+import logging
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from gallery.forms import highest_held_numbers
 from gallery.models import PrintEdition
 
 from ..models import PrintNumber
 from ..sale_status import free_condition
+
+logger = logging.getLogger(__name__)
 
 
 def sync_print_numbers(painting):
@@ -16,6 +21,7 @@ def sync_print_numbers(painting):
     (the admin form refuses an edition smaller than it)."""
     with transaction.atomic():
         editions = list(PrintEdition.objects.filter(page=painting))
+        keep_sold_numbers_inside(editions)
         existing = set(
             PrintNumber.objects.filter(edition__in=editions).values_list(
                 "edition_id", "proof", "number"
@@ -37,3 +43,27 @@ def sync_print_numbers(painting):
             PrintNumber.objects.filter(edition=edition).filter(beyond).filter(
                 free_condition(timezone.now())
             ).delete()
+
+
+def keep_sold_numbers_inside(editions):
+    """An edition never declares fewer prints than a number sold or reserved.
+
+    The admin form refuses it, but a revision can go live without the form (a
+    scheduled publish, a workflow approval) after more numbers sold: the live
+    edition then keeps the highest number held, and the artist is told in the log.
+    """
+    held = highest_held_numbers([edition.pk for edition in editions])
+    for edition in editions:
+        grown = {}
+        sold, proofs_sold = held.get((edition.pk, False)), held.get((edition.pk, True))
+        if sold and edition.edition_size < sold:
+            grown["edition_size"] = sold
+        if proofs_sold and edition.artist_proofs < proofs_sold:
+            grown["artist_proofs"] = proofs_sold
+        if grown:
+            logger.warning(
+                "Edition %s published smaller than its sales; kept at %s", edition.pk, grown
+            )
+            PrintEdition.objects.filter(pk=edition.pk).update(**grown)
+            for field, value in grown.items():
+                setattr(edition, field, value)

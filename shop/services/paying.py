@@ -14,7 +14,7 @@ from .. import payments
 from ..emails import send_order_emails, send_shipping_notice
 from ..models import Order, country_label
 from ..sale_status import SaleStatus
-from .prints import sell_prints
+from .prints import hold_prints, sell_prints
 from .rows import (
     CheckoutError,
     append_note,
@@ -80,6 +80,7 @@ def hold_for_async_payment(order_id, details):
                 state.save(update_fields=["reserved_until", "updated_at"])
                 held.append(state)
         sale_states_changed(held)
+        hold_prints(order)
         order.save()
     return order
 

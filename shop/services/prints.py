@@ -28,7 +28,7 @@ def buyable_editions(keys):
     and for an artist's proof only if the artist sells them. Locked, in id order."""
     visible_pages = PaintingPage.objects.visible()
     editions = (
-        PrintEdition.objects.select_for_update()
+        PrintEdition.objects.select_for_update(of=("self",))
         .filter(pk__in={edition_id for edition_id, _ in keys}, page__in=visible_pages)
         .filter(for_sale=True)
         .select_related("page", "process")
@@ -120,6 +120,17 @@ def release_prints(order):
     print_numbers_changed(released)
 
 
+def hold_prints(order):
+    """The bank has yet to confirm: the order's numbers are held as long as its paintings."""
+    held = []
+    for number in lock_print_numbers(print_number_ids(order)):
+        if number.order_id == order.pk and number.status == SaleStatus.RESERVED:
+            number.reserved_until = order.reserved_until
+            number.save(update_fields=["reserved_until", "updated_at"])
+            held.append(number)
+    print_numbers_changed(held)
+
+
 def sell_prints(order, now):
     """The order is paid: its numbers are sold to it. Returns the print lines sold.
 
@@ -132,7 +143,7 @@ def sell_prints(order, now):
     edition_ids = {line.print_number.edition_id for line in lines if line.print_number}
     editions = {
         edition.pk: edition
-        for edition in PrintEdition.objects.select_for_update()
+        for edition in PrintEdition.objects.select_for_update(of=("self",))
         .filter(pk__in=edition_ids)
         .select_related("page", "process")
         .order_by("pk")

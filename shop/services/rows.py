@@ -35,7 +35,7 @@ def lock_sale_states(painting_ids):
 def lock_print_numbers(number_ids):
     """Print-number rows locked in id order (after any paintings' rows)."""
     return list(
-        PrintNumber.objects.select_for_update()
+        PrintNumber.objects.select_for_update(of=("self",))
         .filter(pk__in=set(number_ids))
         .select_related("edition")
         .order_by("pk")

@@ -372,3 +372,33 @@ def test_the_sql_conditions_for_a_number_agree_with_the_one_rule(painting, statu
     expected = state_status(number.status, number.reserved_until, now)
     assert free == (expected == SaleStatus.AVAILABLE)
     assert held == (expected != SaleStatus.AVAILABLE)
+
+
+def test_a_revision_published_without_the_form_cannot_shrink_below_a_number_sold(painting):
+    edition = add_edition(painting, size=30, proofs=0)
+    draft = PaintingPage.objects.get(pk=painting.pk)
+    children = list(draft.editions.all())
+    for child in children:
+        child.edition_size = 5
+    draft.editions = children
+    revision = draft.save_revision()  # made while nothing was sold, as a scheduled change
+    pay(reserve(edition, 5))
+    pay(reserve(edition, 2))  # numbers 6 and 7 sold after the draft was made
+    revision.publish()
+
+    edition.refresh_from_db()
+    assert edition.edition_size == 7
+    assert numbers(edition, proof=False) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_bank_transfer_holds_the_print_numbers_as_long_as_the_order(painting):
+    edition = add_edition(painting, size=1, proofs=0)
+    order = reserve(edition, 1)
+    services.hold_for_async_payment(order.pk, {"name": "Ada", "email": "ada@example.com"})
+    order.refresh_from_db()
+    number = order.lines.get().print_number
+    number.refresh_from_db()
+    assert number.reserved_until == order.reserved_until
+    assert order.reserved_until > timezone.now() + timedelta(days=9)
+    with pytest.raises(services.CheckoutError, match="none left"):
+        reserve(edition, 1)
