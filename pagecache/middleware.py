@@ -126,10 +126,11 @@ def from_entry(entry):
 
 
 def cache_host(request):
-    """The host as one key, whatever its case, port or trailing dot: Django accepts
-    every such variant of an allowed host, and each must not store a page of its own."""
-    domain, _port = split_domain_port(request.get_host())
-    return domain
+    """The host as one key whatever its case or trailing dot (Django accepts every such
+    variant of an allowed host). The port stays: a Wagtail Site may be told apart by it,
+    and its pages' canonical URLs carry it."""
+    domain, port = split_domain_port(request.get_host())
+    return f"{domain}:{port}" if port else domain
 
 
 class PageCacheMiddleware:

@@ -292,7 +292,7 @@ def test_variants_of_one_host_share_one_entry(shop, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
     painting = shop.paintings[0]
     assert not is_hit(Client().get(painting.url, HTTP_HOST="localhost"))
-    for variant in ("LOCALHOST", "LocalHost.", "localhost:1", "localhost:2"):
+    for variant in ("LOCALHOST", "LocalHost.", "localhost."):
         assert is_hit(Client().get(painting.url, HTTP_HOST=variant)), variant
     assert stored_pages() == 1
 
