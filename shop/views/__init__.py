@@ -1,0 +1,1 @@
+"""Cart, checkout and the pages Stripe sends the shopper back to."""

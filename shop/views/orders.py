@@ -1,0 +1,36 @@
+"""The orders placed from this browser, and the checkouts of them a new one ends."""
+
+from .. import services
+
+ORDERS_SESSION_KEY = "orders"
+
+
+def remember_order(request, order):
+    numbers = request.session.get(ORDERS_SESSION_KEY, [])
+    request.session[ORDERS_SESSION_KEY] = [*numbers[-19:], order.number]
+
+
+def orders_of_this_browser(request):
+    numbers = request.session.get(ORDERS_SESSION_KEY, [])
+    return [n for n in numbers if isinstance(n, str)] if isinstance(numbers, list) else []
+
+
+def buyers_pending_orders(request):
+    return services.pending_orders_of(orders_of_this_browser(request), request.user)
+
+
+def owns(request, order):
+    """A buyer may see an order placed in this browser session or on their account."""
+    if request.user.is_authenticated and order.user_id == request.user.pk:
+        return True
+    return order.number in orders_of_this_browser(request)
+
+
+def release_earlier_checkouts(request, painting_ids):
+    """Back from Stripe without its cancel link: this buyer's earlier checkout of
+    these paintings still holds them. It ends (its Stripe session expired)
+    before the new one starts, so nobody is locked out of their own painting;
+    a checkout of other paintings, in another window, is left alone."""
+    earlier = buyers_pending_orders(request).filter(lines__painting_id__in=painting_ids)
+    for order in earlier.distinct()[:5]:
+        services.cancel_checkout(order.pk, reason="The buyer started a new checkout.")
