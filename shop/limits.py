@@ -4,7 +4,8 @@ Three limits, each counted per client address (after TRUSTED_PROXY_COUNT
 proxies) in the cache every worker shares:
 
 - checkouts started per period (SHOP_CHECKOUT_RATE, also per account);
-- paintings in one checkout (SHOP_MAX_PAINTINGS_PER_CHECKOUT);
+- paintings in one checkout (SHOP_MAX_PAINTINGS_PER_CHECKOUT), and prints
+  (SHOP_MAX_PRINTS_PER_CHECKOUT, each print counted: 3 of an edition are 3);
 - checkouts holding paintings at the same time (SHOP_OPEN_CHECKOUTS_PER_ADDRESS).
 
 "0" turns a limit off; SHOP_CHECKOUT_RATE=0 turns off both per-address limits
@@ -41,6 +42,11 @@ def too_many_checkouts(request):
 def too_many_paintings(painting_ids):
     limit = settings.SHOP_MAX_PAINTINGS_PER_CHECKOUT
     return bool(limit) and len(painting_ids) > limit
+
+
+def too_many_prints(print_choices):
+    limit = settings.SHOP_MAX_PRINTS_PER_CHECKOUT
+    return bool(limit) and sum(choice.quantity for choice in print_choices) > limit
 
 
 def _open_key(request):

@@ -112,17 +112,29 @@ class ShopSettings(BaseSiteSetting):
 MAX_SHIPPING_OPTIONS = 5
 
 
+class WorkKind(models.TextChoices):
+    """What a shipping rate can carry: an original is crated, a print goes in a tube."""
+
+    ORIGINALS = "originals", "Originals only"
+    PRINTS = "prints", "Prints only"
+    BOTH = "both", "Originals and prints"
+
+
 class ShippingRateManager(models.Manager):
-    def for_country(self, code, shop_countries=None):
+    def for_country(self, code, shop_countries=None, kinds=None):
         """The rates that ship to `code`, in offer order, at most Stripe's five.
 
         A rate with no countries ticked ships to every country the shop does;
-        pass the shop's country codes to hold it to them. A list, not a
-        queryset: the countries are stored as one string, so they are read here.
+        pass the shop's country codes to hold it to them. kinds: the kinds of
+        work in the cart (WorkKind.ORIGINALS, WorkKind.PRINTS); a rate is
+        offered only if it carries every one of them (None: any rate). A list,
+        not a queryset: the countries are stored as one string, so they are read here.
         """
         if not code or (shop_countries is not None and code not in shop_countries):
             return []
         rates = [rate for rate in self.all() if rate.ships_to(code)]
+        if kinds is not None:
+            rates = [rate for rate in rates if rate.carries(kinds)]
         return rates[:MAX_SHIPPING_OPTIONS]
 
 
@@ -138,6 +150,15 @@ class ShippingRate(models.Model):
         blank=True,
         help_text="None ticked: every country the shop ships to.",
     )
+    applies_to = models.CharField(
+        max_length=10,
+        choices=WorkKind.choices,
+        default=WorkKind.BOTH,
+        help_text=(
+            "What this rate can carry. A cart with originals and prints is offered only "
+            "the rates for both; a cart of prints only, the rates for prints or both."
+        ),
+    )
     min_days = models.PositiveSmallIntegerField("delivery from (business days)", default=3)
     max_days = models.PositiveSmallIntegerField("delivery to (business days)", default=7)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -148,6 +169,7 @@ class ShippingRate(models.Model):
         FieldPanel("name"),
         FieldPanel("amount"),
         FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("applies_to", widget=forms.RadioSelect),
         FieldRowPanel([FieldPanel("min_days"), FieldPanel("max_days")]),
         FieldPanel("sort_order"),
     ]
@@ -169,6 +191,10 @@ class ShippingRate(models.Model):
 
     def ships_to(self, code):
         return not self.countries or code in self.country_list
+
+    def carries(self, kinds):
+        """True if this rate can ship every kind of work in `kinds`."""
+        return self.applies_to == WorkKind.BOTH or set(kinds) <= {self.applies_to}
 
 
 class HeldForSale(models.Model):

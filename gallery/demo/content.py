@@ -120,4 +120,13 @@ SHIPPING_RATES = [
         "max_days": 3,
         "sort_order": 3,
     },
+    {
+        "name": "Tracked post, rolled in a tube",
+        "amount": Decimal("15.00"),
+        "countries": [],
+        "applies_to": "prints",
+        "min_days": 3,
+        "max_days": 8,
+        "sort_order": 4,
+    },
 ]

@@ -413,6 +413,8 @@ SHOP_BUYER_COUNTRY = "buyers.models.saved_country"
 # And what one checkout, and one client address at a time, may hold: without
 # these one request could reserve every painting ("0" turns a limit off).
 SHOP_MAX_PAINTINGS_PER_CHECKOUT = int(os.environ.get("SHOP_MAX_PAINTINGS_PER_CHECKOUT") or 5)
+# Prints in one checkout, each counted (5 of an edition are 5); "0" for no limit.
+SHOP_MAX_PRINTS_PER_CHECKOUT = int(os.environ.get("SHOP_MAX_PRINTS_PER_CHECKOUT") or 20)
 SHOP_OPEN_CHECKOUTS_PER_ADDRESS = int(os.environ.get("SHOP_OPEN_CHECKOUTS_PER_ADDRESS") or 2)
 
 LOGGING = {

@@ -21,6 +21,7 @@ class ShippingRateViewSet(ModelViewSet):
             "countries",
             accessor=lambda rate: rate.countries or "Every shipping country",
         ),
+        Column("applies_to", label="Carries", accessor="get_applies_to_display"),
         Column(
             "delivery",
             label="Delivery (business days)",

@@ -16,15 +16,16 @@ from django_countries.fields import Country
 from gallery.models import PaintingPage
 
 from .. import destination, payments, same_origin
-from ..cart import Cart, cart_lines
+from ..cart import Cart, cart_lines, subtotal, work_kinds
 from ..models import ShippingRate, ShopSettings, country_label
 from ..sale_status import SaleStatus
+from ..services.prints import MAX_PRINTS_PER_EDITION
 from .orders import buyers_pending_orders, release_earlier_checkouts
 
 logger = logging.getLogger(__name__)
 
 
-def _back_to(request, fallback):
+def back_to(request, fallback):
     """Back to the page the form was on, if it is one of ours."""
     target = request.POST.get("next") or request.headers.get("Referer") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -53,7 +54,7 @@ def cart_add(request, page_id):
         return redirect("shop:cart")
     else:
         messages.success(request, f"“{painting.title}” is in your cart.")
-    return _back_to(request, painting.url)
+    return back_to(request, painting.url)
 
 
 @require_POST
@@ -72,21 +73,27 @@ def cart_remove(request, page_id):
 
 @require_GET
 def cart_detail(request):
-    lines = cart_lines(Cart(request).ids, buyers_pending_orders(request))
+    cart = Cart(request)
+    lines, print_lines = cart_lines(cart.ids, buyers_pending_orders(request), cart.prints)
     buyable = [line for line in lines if line.can_buy]
-    subtotal = sum((line.painting.price for line in buyable), start=0)
+    buyable_prints = [line for line in print_lines if line.can_buy]
+    total = subtotal([*buyable, *buyable_prints])
     shop_countries = ShopSettings.for_request(request).country_list
     country, found_by = destination.for_cart(request, shop_countries)
-    rates = ShippingRate.objects.for_country(country, shop_countries)
+    kinds = work_kinds(buyable, buyable_prints)
+    rates = ShippingRate.objects.for_country(country, shop_countries, kinds)
     cheapest = min((rate.amount for rate in rates), default=None)
     response = TemplateResponse(
         request,
         "shop/cart.html",
         {
             "lines": lines,
+            "print_lines": print_lines,
             "buyable": buyable,
-            "unavailable": [line for line in lines if not line.can_buy],
-            "subtotal": subtotal,
+            "buyable_prints": buyable_prints,
+            "has_buyable": bool(buyable or buyable_prints),
+            "unavailable": [line for line in [*lines, *print_lines] if not line.can_buy],
+            "subtotal": total,
             "countries": destination.country_choices(shop_countries),
             "country": country,
             "country_name": country_label(Country(country)) if country else "",
@@ -94,7 +101,8 @@ def cart_detail(request):
             "country_found_by": found_by,
             "shipping_rates": rates,
             "shipping_from": cheapest,
-            "total_from": subtotal + cheapest if cheapest is not None else subtotal,
+            "total_from": total + cheapest if cheapest is not None else total,
+            "quantity_choices": range(1, MAX_PRINTS_PER_EDITION + 1),
         },
     )
     # The guessed country comes from the browser's language.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_countries.fields import Country
 
 from .. import destination, limits, payments, services
-from ..cart import Cart
+from ..cart import Cart, work_kinds
 from ..models import ShippingRate, ShopSettings, country_label
 from .orders import release_earlier_checkouts, remember_order
 
@@ -30,7 +30,7 @@ def _payment_provider_unreachable(request):
     )
 
 
-def _checkout_destination(request, shop_countries):
+def _checkout_destination(request, shop_countries, kinds):
     """(country, its rates, None) for the country posted with the checkout form,
     re-checked; (None, [], why not) when it can't be used. The cart showed the shipping for the
     country it posts: if another window chose another one since, the buyer must
@@ -53,7 +53,16 @@ def _checkout_destination(request, shop_countries):
                 "shipping below and press Checkout again."
             ),
         )
-    rates = ShippingRate.objects.for_country(country, shop_countries)
+    rates = ShippingRate.objects.for_country(country, shop_countries, kinds)
+    if not rates and len(kinds) > 1 and ShippingRate.objects.for_country(country, shop_countries):
+        return (
+            None,
+            [],
+            (
+                f"We have no shipping rate to {name} that carries originals and prints "
+                "together. Please check them out one kind at a time."
+            ),
+        )
     if not rates:
         return (
             None,
@@ -78,9 +87,11 @@ def checkout(request):
     cart = Cart(request)
     # Only what the cart page showed as buyable; the rest was marked "not included".
     chosen = [pk for pk in cart.ids if str(pk) in request.POST.getlist("painting")]
-    if cart.ids and not chosen:
-        return _refused(request, "None of the paintings in your cart can be bought right now.")
-    if not chosen:
+    posted_prints = set(request.POST.getlist("print"))
+    chosen_prints = [choice for choice in cart.prints if choice.form_value in posted_prints]
+    if (cart.ids or cart.prints) and not (chosen or chosen_prints):
+        return _refused(request, "None of the works in your cart can be bought right now.")
+    if not (chosen or chosen_prints):
         return _refused(request, "Your cart is empty.")
     if limits.too_many_paintings(chosen):
         return _refused(
@@ -88,8 +99,15 @@ def checkout(request):
             f"One checkout takes at most {settings.SHOP_MAX_PAINTINGS_PER_CHECKOUT} paintings: "
             "please remove some, or write to us through the contact page to buy more at once.",
         )
+    if limits.too_many_prints(chosen_prints):
+        return _refused(
+            request,
+            f"One checkout takes at most {settings.SHOP_MAX_PRINTS_PER_CHECKOUT} prints: "
+            "please remove some, or write to us through the contact page to buy more at once.",
+        )
     shop_settings = ShopSettings.for_request(request)
-    country, rates, refusal = _checkout_destination(request, shop_settings.country_list)
+    kinds = work_kinds(chosen, chosen_prints)
+    country, rates, refusal = _checkout_destination(request, shop_settings.country_list, kinds)
     if refusal:
         return _refused(request, refusal)
     if not request.session.session_key:
@@ -97,7 +115,7 @@ def checkout(request):
     user = request.user if request.user.is_authenticated else None
     with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
         try:
-            release_earlier_checkouts(request, chosen)
+            release_earlier_checkouts(request, chosen, [c.edition_id for c in chosen_prints])
         except payments.PaymentError as error:
             logger.warning("Could not end the earlier checkout: %r", error)
             return _payment_provider_unreachable(request)
@@ -110,6 +128,7 @@ def checkout(request):
         try:
             order = services.reserve_for_checkout(
                 chosen,
+                prints={choice.key: choice.quantity for choice in chosen_prints},
                 reservation_minutes=shop_settings.reservation_minutes,
                 currency=shop_settings.currency,
                 user=user,

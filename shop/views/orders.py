@@ -1,5 +1,7 @@
 """The orders placed from this browser, and the checkouts of them a new one ends."""
 
+from django.db.models import Q
+
 from .. import services
 
 ORDERS_SESSION_KEY = "orders"
@@ -26,11 +28,14 @@ def owns(request, order):
     return order.number in orders_of_this_browser(request)
 
 
-def release_earlier_checkouts(request, painting_ids):
+def release_earlier_checkouts(request, painting_ids, edition_ids=()):
     """Back from Stripe without its cancel link: this buyer's earlier checkout of
-    these paintings still holds them. It ends (its Stripe session expired)
-    before the new one starts, so nobody is locked out of their own painting;
-    a checkout of other paintings, in another window, is left alone."""
-    earlier = buyers_pending_orders(request).filter(lines__painting_id__in=painting_ids)
+    these paintings, or of prints of these editions, still holds them. It ends
+    (its Stripe session expired) before the new one starts, so nobody is locked
+    out of their own painting or print; a checkout of other works, in another
+    window, is left alone."""
+    originals = Q(lines__is_print=False, lines__painting_id__in=list(painting_ids))
+    prints = Q(lines__print_number__edition_id__in=list(edition_ids))
+    earlier = buyers_pending_orders(request).filter(originals | prints)
     for order in earlier.distinct()[:5]:
         services.cancel_checkout(order.pk, reason="The buyer started a new checkout.")

@@ -56,14 +56,24 @@ def checkout_success(request):
                 services.apply_completed_session(order, session)
         order.refresh_from_db()
     if order.status in (Order.Status.PAID, Order.Status.SHIPPED):
-        cart = Cart(request)
-        for painting_id in order.lines.values_list("painting_id", flat=True):
-            cart.remove(painting_id)
+        _remove_bought(Cart(request), order)
     return TemplateResponse(
         request,
         "shop/checkout_success.html",
         {"order": order, "lines": order.lines.all()},
     )
+
+
+def _remove_bought(cart, order):
+    """The originals and the prints the order bought leave the cart."""
+    bought = order.lines.values_list(
+        "is_print", "painting_id", "print_number__edition_id", "print_number__proof"
+    )
+    for is_print, painting_id, edition_id, proof in bought:
+        if not is_print:
+            cart.remove(painting_id)
+        elif edition_id is not None:
+            cart.remove_prints(edition_id, proof)
 
 
 @require_GET
@@ -83,7 +93,7 @@ def checkout_cancel(request):
             )
             return redirect("shop:cart")
         if order.status == Order.Status.CANCELLED:
-            messages.info(request, "Checkout cancelled. Your paintings are still in your cart.")
+            messages.info(request, "Checkout cancelled. Everything is still in your cart.")
     if order.status in (Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED):
         # Paid meanwhile (another tab), or waiting for the bank: show the order.
         return redirect(_success_url(order))
