@@ -154,6 +154,8 @@ class ShippingRate(models.Model):
         max_length=10,
         choices=WorkKind.choices,
         default=WorkKind.BOTH,
+        # In the database too: rows written without it (older code, data migrations) carry both.
+        db_default=WorkKind.BOTH,
         help_text=(
             "What this rate can carry. A cart with originals and prints is offered only "
             "the rates for both; a cart of prints only, the rates for prints or both."

@@ -99,6 +99,7 @@ def test_shipping_rates_are_listed_and_editable(shop, shop_manager):
             "name": "Pallet freight",
             "amount": "180.00",
             "countries": ["US", "CH"],
+            "applies_to": "originals",
             "min_days": "10",
             "max_days": "20",
             "sort_order": "3",
@@ -106,7 +107,8 @@ def test_shipping_rates_are_listed_and_editable(shop, shop_manager):
     )
 
     assert response.status_code == 302
-    assert ShippingRate.objects.get(name="Pallet freight").country_list == ["CH", "US"]
+    rate = ShippingRate.objects.get(name="Pallet freight")
+    assert rate.country_list == ["CH", "US"] and rate.applies_to == "originals"
 
 
 # Permissions and home page -------------------------------------------------------
