@@ -1,7 +1,7 @@
 """What one visitor may hold at once, so that a script cannot reserve the gallery.
 
-Three limits, each counted per client address (after TRUSTED_PROXY_COUNT
-proxies) in the cache every worker shares:
+Four limits; the per-period and at-once ones are counted per client address
+(after TRUSTED_PROXY_COUNT proxies) in the cache every worker shares:
 
 - checkouts started per period (SHOP_CHECKOUT_RATE, also per account);
 - paintings in one checkout (SHOP_MAX_PAINTINGS_PER_CHECKOUT), and prints

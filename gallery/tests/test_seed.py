@@ -146,8 +146,9 @@ def test_seed_builds_the_demo_site_and_a_second_run_changes_nothing(media_root):
         "dropdown",
     }
     assert ShopSettings.for_site(home.get_site()).currency == "EUR"
-    assert ShippingRate.objects.count() == 3
+    assert ShippingRate.objects.count() == 4
     assert ShippingRate.objects.filter(amount=0).exists()
+    assert ShippingRate.objects.filter(applies_to="prints").exists()  # prints in a tube
 
     images = get_image_model().objects.all()
     assert images.count() > 24 * 2
@@ -184,7 +185,7 @@ def test_reset_rebuilds_and_paintings_scales_the_gallery(
     }
     assert not any(default_storage.exists(name) for name in old_files)
     assert Medium.objects.count() == len(MEDIA_NAMES)
-    assert ShippingRate.objects.count() == 3
+    assert ShippingRate.objects.count() == 4
 
     # Built in bulk: a shared pool of pictures, pages live and searchable.
     assert PaintingPage.objects.values("image").distinct().count() <= POOL_SIZE
