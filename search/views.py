@@ -18,7 +18,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from gallery.filters import RELEVANCE, filter_paintings, painting_ordering
-from gallery.models import ArticlePage, CollectionPage, PaintingPage
+from gallery.models import ArticlePage, CollectionPage, PaintingPage, attach_prints_from
 from gallery.query import all_pages, attach_visible_sale_statuses
 from shop.models import ShopSettings
 
@@ -32,7 +32,8 @@ SUGGESTED_COLLECTIONS = 12
 def search_paintings(terms, paintings, filters, shop_settings):
     """The paintings that pass the filters, and match the search terms if any,
     with their card data (the search fetches its hits from the queryset given)."""
-    paintings = filter_paintings(paintings, filters, shop_settings)
+    paintings = filter_available(paintings, filters)
+    paintings = filter_paintings(paintings, {**filters, "available": False}, shop_settings)
     if terms is None:
         return paintings.with_card_data()
     matching = among(paintings).for_cards()
@@ -40,6 +41,18 @@ def search_paintings(terms, paintings, filters, shop_settings):
     if sort == RELEVANCE:
         return matching.search(terms)
     return matching.order_by(*painting_ordering(sort)).search(terms, order_by_relevance=False)
+
+
+def filter_available(paintings, filters):
+    """ "Original for sale", "Prints available", or either when both are ticked."""
+    original, prints = filters.get("available"), filters.get("prints")
+    if original and prints:
+        return paintings.buyable_or_prints_left()
+    if original:
+        return paintings.buyable()
+    if prints:
+        return paintings.with_prints_left()
+    return paintings
 
 
 def among(queryset):
@@ -114,6 +127,8 @@ def search(request):
         paintings = search_paintings(terms, PaintingPage.objects.visible(), filters, shop_settings)
         page = Paginator(paintings, PAINTINGS_PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = attach_visible_sale_statuses(page.object_list)
+        if terms is not None:  # the search backend's hits carry no annotation
+            page.object_list = attach_prints_from(page.object_list)
         context["paintings"] = page
         first_page = page.number == 1
 
