@@ -18,7 +18,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from gallery.filters import RELEVANCE, filter_paintings, painting_ordering
-from gallery.models import ArticlePage, CollectionPage, PaintingPage, attach_prints_from
+from gallery.models import ArticlePage, CollectionPage, PaintingPage
 from gallery.query import all_pages, attach_visible_sale_statuses
 from shop.models import ShopSettings
 
@@ -36,7 +36,8 @@ def search_paintings(terms, paintings, filters, shop_settings):
     paintings = filter_paintings(paintings, {**filters, "available": False}, shop_settings)
     if terms is None:
         return paintings.with_card_data()
-    matching = among(paintings).for_cards()
+    # "Prints from" is a plain annotation, which the search backends keep on their hits.
+    matching = among(paintings).for_cards().with_prints_from()
     sort = filters.get("sort") or RELEVANCE
     if sort == RELEVANCE:
         return matching.search(terms)
@@ -127,8 +128,6 @@ def search(request):
         paintings = search_paintings(terms, PaintingPage.objects.visible(), filters, shop_settings)
         page = Paginator(paintings, PAINTINGS_PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = attach_visible_sale_statuses(page.object_list)
-        if terms is not None:  # the search backend's hits carry no annotation
-            page.object_list = attach_prints_from(page.object_list)
         context["paintings"] = page
         first_page = page.number == 1
 

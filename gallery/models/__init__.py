@@ -6,7 +6,7 @@ the shop app, keyed by the painting page.
 """
 
 from .collections import CollectionPage, GalleryIndexPage
-from .editions import PrintEdition, PrintProcess, attach_prints_from
+from .editions import PrintEdition, PrintProcess
 from .home import HomePage, HomePageFeaturedPainting
 from .journal import ArticlePage, ArticlePageTag, JournalIndexPage
 from .mixins import LiveRouteMixin, SeoMixin, StreamBodyMixin
@@ -37,5 +37,4 @@ __all__ = [
     "SeoMixin",
     "StandardPage",
     "StreamBodyMixin",
-    "attach_prints_from",
 ]

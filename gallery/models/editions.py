@@ -91,27 +91,6 @@ class PrintEditionQuerySet(models.QuerySet):
         prices = self.left_of(painting, now).order_by("price").values("price")[:1]
         return Subquery(prices, output_field=models.DecimalField(max_digits=10, decimal_places=2))
 
-    def lowest_prices_left(self, painting_ids, now=None):
-        """{painting id: lowest price of its editions left}, for paintings loaded without
-        the annotation (the search backend takes none): one query."""
-        rows = (
-            self.left(now)
-            .filter(page_id__in=painting_ids)
-            .order_by()
-            .values("page_id")
-            .annotate(lowest=models.Min("price"))
-        )
-        return {row["page_id"]: row["lowest"] for row in rows}
-
-
-def attach_prints_from(paintings, now=None):
-    """Sets `prints_from` on paintings loaded without with_prints_from(): one query."""
-    paintings = list(paintings)
-    lowest = PrintEdition.objects.lowest_prices_left([p.pk for p in paintings], now)
-    for painting in paintings:
-        painting.prints_from = lowest.get(painting.pk)
-    return paintings
-
 
 class PrintEdition(Orderable):
     page = ParentalKey("gallery.PaintingPage", on_delete=models.CASCADE, related_name="editions")
