@@ -8,7 +8,7 @@ the sitemap and the shop offer only `visible()` pages; routing serves
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import BooleanField, Expression, F, Prefetch, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
@@ -117,7 +117,29 @@ class PaintingQuerySet(VisiblePageQuerySet):
 
     def with_card_data(self):
         """Everything a painting card shows, in a fixed number of queries."""
-        return self.for_cards().with_sale_status()
+        return self.for_cards().with_sale_status().with_prints_from()
+
+    def _editions(self):
+        # The PrintEdition model through the relation: gallery.models imports this module.
+        return self.model._meta.get_field("editions").related_model.objects
+
+    def with_prints_from(self, now=None):
+        """Annotates `prints_from`: the lowest price of an offered edition with a free
+        number (None when no print can be bought), as a subquery."""
+        return self.annotate(prints_from=self._editions().lowest_price_left(OuterRef("pk"), now))
+
+    def _prints_left(self, now=None):
+        return Exists(self._editions().left_of(OuterRef("pk"), now))
+
+    def with_prints_left(self, now=None):
+        """Paintings of which a print can be bought now (an offered edition with a free number)."""
+        return self.filter(self._prints_left(now))
+
+    def buyable_or_prints_left(self):
+        """Paintings whose original, or a print of it, can be bought now."""
+        return self.with_sale_status().filter(
+            Q(sale_status=SaleStatus.AVAILABLE) | Q(self._prints_left())
+        )
 
 
 PaintingManager = PageManager.from_queryset(PaintingQuerySet)

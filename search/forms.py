@@ -51,6 +51,9 @@ class QuickSelect(forms.Select):
 
 class SearchForm(PaintingFilterForm):
     q = forms.CharField(label="Search for", required=False)
+    # "Available": the original, prints of it, or both ticked (a painting with either).
+    available = forms.BooleanField(label="Original for sale", required=False)
+    prints = forms.BooleanField(label="Prints available", required=False)
 
     field_order = ["q"]
 
@@ -69,6 +72,10 @@ class SearchForm(PaintingFilterForm):
             self.query_was_shortened = True
             query = query[:MAX_QUERY_LENGTH].rstrip()
         return query
+
+    @property
+    def active_filter_count(self):
+        return super().active_filter_count + bool(self.filters.get("prints"))
 
     @property
     def notices(self):

@@ -32,14 +32,28 @@ SUGGESTED_COLLECTIONS = 12
 def search_paintings(terms, paintings, filters, shop_settings):
     """The paintings that pass the filters, and match the search terms if any,
     with their card data (the search fetches its hits from the queryset given)."""
-    paintings = filter_paintings(paintings, filters, shop_settings)
+    paintings = filter_available(paintings, filters)
+    paintings = filter_paintings(paintings, {**filters, "available": False}, shop_settings)
     if terms is None:
         return paintings.with_card_data()
-    matching = among(paintings).for_cards()
+    # "Prints from" is a plain annotation, which the search backends keep on their hits.
+    matching = among(paintings).for_cards().with_prints_from()
     sort = filters.get("sort") or RELEVANCE
     if sort == RELEVANCE:
         return matching.search(terms)
     return matching.order_by(*painting_ordering(sort)).search(terms, order_by_relevance=False)
+
+
+def filter_available(paintings, filters):
+    """ "Original for sale", "Prints available", or either when both are ticked."""
+    original, prints = filters.get("available"), filters.get("prints")
+    if original and prints:
+        return paintings.buyable_or_prints_left()
+    if original:
+        return paintings.buyable()
+    if prints:
+        return paintings.with_prints_left()
+    return paintings
 
 
 def among(queryset):

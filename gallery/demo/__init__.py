@@ -31,6 +31,7 @@ from .content import ARTIST_NAME, MEDIA_NAMES, SEA, SHIPPING_RATES
 from .images import POOL_SIZE, demo_image_collection
 from .indexing import indexed_in_bulk
 from .pictures import FULL_LONG_SIDE, make_painting_image
+from .prints import delete_demo_sales
 
 __all__ = [
     "ARTIST_NAME",
@@ -114,6 +115,7 @@ def delete_demo_site():
     # A Site's root page is deleted with it; point sites elsewhere first so
     # the Site (and its settings) survive for the rebuild.
     Site.objects.filter(root_page__in=homes).update(root_page=root)
+    delete_demo_sales(homes)
     for home in homes.order_by("-depth"):
         home.delete()
     image_collection = demo_image_collection(create=False)

@@ -35,6 +35,7 @@ from ..models import (
     PaintingGalleryImage,
     PaintingPage,
     PaintingPageTag,
+    PrintEdition,
     StandardPage,
 )
 from . import texts
@@ -51,6 +52,7 @@ from .content import (
     SUPPORTS_BY_MEDIUM,
 )
 from .images import UNIQUE_IMAGES_UP_TO, ImageMaker
+from .prints import DemoPrints
 
 PAINTINGS_PER_EXTRA_COLLECTION = 50
 
@@ -66,6 +68,7 @@ class Builder:
         self.images = ImageMaker()
         self.media = {}
         self.tag_cache = {}
+        self.prints = DemoPrints(self.now)
 
     def say(self, message):
         if self.stdout is not None:
@@ -98,7 +101,8 @@ class Builder:
         with save_base(raw=True): the way Django loads fixtures, parents left
         alone. No revisions and no per-page validation: the data is made right
         here. Their tags and gallery images (modelcluster children, which
-        save_base does not write) go in with one INSERT per kind.
+        save_base does not write) go in with one INSERT per kind, and so do their print
+        editions.
         """
         depth = parent.depth + 1
         for position, page in enumerate(pages, start=parent.numchild + 1):
@@ -109,7 +113,7 @@ class Builder:
             page.draft_title = page.title
             page.content_type = ContentType.objects.get_for_model(page)
         Page.objects.bulk_create(pages)
-        tagged, children = [], []
+        tagged, children, editions = [], [], []
         for page in pages:
             page.page_ptr_id = page.id
             page.save_base(raw=True, force_insert=True)
@@ -117,8 +121,12 @@ class Builder:
             for child in page.gallery_images.all():
                 child.page = page
                 children.append(child)
+            for edition in page.editions.all():
+                edition.page = page
+                editions.append(edition)
         PaintingPageTag.objects.bulk_create(tagged)
         PaintingGalleryImage.objects.bulk_create(children)
+        PrintEdition.objects.bulk_create(editions)
         parent.numchild += len(pages)
         Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
         return pages
@@ -147,6 +155,7 @@ class Builder:
         home = self.build_home(site)
         gallery_index = self.add(home, GalleryIndexPage(**texts.GALLERY_INDEX))
         collections, paintings = self.build_collections(gallery_index)
+        self.prints.record_sales(paintings)
         journal, articles = self.build_journal(home, paintings)
         standard_pages = self.build_standard_pages(home)
         contact = self.build_contact(home)
@@ -242,6 +251,7 @@ class Builder:
                 size = FORMATS[slot]
                 painting = self.painting(series, position, size, rng, len(paintings) + position)
                 self.hang(painting, pictures[series, slot], position, size)
+                self.prints.add_editions(painting)
                 made.append(painting)
             if self.painting_count > UNIQUE_IMAGES_UP_TO:
                 paintings += self.add_in_bulk(collection, made)

@@ -16,6 +16,8 @@ from .pictures import Palette
 
 ARTIST_NAME = "Paula G. Pérez"
 ARTIST_EMAIL = "studio@paulagperez.example"
+# Who bought the demo's sold prints and original (its orders go with the demo).
+DEMO_COLLECTOR = {"name": "Marta Ruiz", "email": "marta.ruiz@collector.example", "country": "ES"}
 MEDIA_NAMES = ["Oil", "Acrylic", "Watercolour", "Gouache", "Mixed media"]
 ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -53,10 +55,38 @@ def _load_series(path):
         )
         for entry in data["series"]
     ]
-    return palettes, series
+    editions = [
+        DemoEdition(
+            **{
+                key: Decimal(value) if key.endswith("price") else value
+                for key, value in entry.items()
+            }
+        )
+        for entry in data.get("editions", [])
+    ]
+    return palettes, series, editions
 
 
-PALETTES, SERIES = _load_series(Path(__file__).with_name("series.toml"))
+@dataclass(frozen=True)
+class DemoEdition:
+    """A print edition of the demo painting titled `painting`, and its past sales."""
+
+    painting: str
+    process: str
+    support: str
+    long_side: int
+    margin: int
+    edition_size: int
+    price: Decimal
+    artist_proofs: int = 0
+    proof_price: Decimal | None = None
+    sold: int = 0
+    proofs_sold: int = 0
+    notes: str = ""
+    original_sold: bool = False
+
+
+PALETTES, SERIES, EDITIONS = _load_series(Path(__file__).with_name("series.toml"))
 SEA, GARDEN, CITY = PALETTES["sea"], PALETTES["garden"], PALETTES["city"]
 STILL_LIFE, PORTRAIT, ABSTRACT = PALETTES["still_life"], PALETTES["portrait"], PALETTES["abstract"]
 

@@ -90,6 +90,7 @@ class CollectionPage(LiveRouteMixin, SeoMixin, Page):
             PaintingPage.objects.visible()
             .child_of(self)
             .with_sale_status()
+            .with_prints_from()
             .select_related("medium", "sale_state")
         )
 

@@ -90,6 +90,7 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
             .filter(home_features__page=self)
             .order_by("home_features__sort_order")
             .with_sale_status()
+            .with_prints_from()
             .select_related("medium", "sale_state")
         )
 

@@ -5,12 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from shop.sale_status import SaleStatus
@@ -24,6 +25,7 @@ from ..images import (
     image_field,
 )
 from ..query import PaintingManager
+from .editions import PrintEdition
 from .mixins import SeoMixin
 from .site import Medium
 
@@ -201,9 +203,40 @@ class PaintingPage(SeoMixin, Page):
         )
         return gallery
 
+    def get_view_restrictions(self):
+        """Wagtail's answer (restrictions on the page and its ancestors, an alias's
+        taken from its source page) in one query instead of two: the page's ancestors
+        are named by its own path, and only an alias among them needs a look-up."""
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__in=sources)
+        )
+
+    def get_editions(self):
+        """The editions offered for sale, in the artist's order, with their process and
+        how many numbers are left (`numbers_left`, `proofs_left`): one query.
+
+        The live editions (a preview shows them too, not the draft's)."""
+        return list(
+            PrintEdition.objects.filter(page_id=self.pk)
+            .offered()
+            .select_related("process")
+            .with_numbers_left()
+            .order_by("sort_order", "pk")
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["gallery_images"] = self.load_details()
+        editions = self.get_editions()
+        context["editions"] = editions
+        context["prints_available"] = any(
+            not edition.sold_out or edition.proofs_available for edition in editions
+        )
         context["collection"] = self.get_parent()
         return context
 

@@ -106,16 +106,27 @@ def painting_json_ld(context, painting):
     if painting.get_meta_description():
         data["description"] = painting.get_meta_description()
 
+    # The painting page's offered editions (PaintingPage.get_editions), one Offer each.
+    editions = context.get("editions") or []
     availability = OFFER_AVAILABILITY.get(painting.sale_status)
-    if availability and painting.price is not None:
-        currency = ShopSettings.for_request(request).currency if request else "EUR"
-        data["offers"] = {
-            "@type": "Offer",
-            "price": f"{painting.price:.2f}",
-            "priceCurrency": currency,
-            "availability": availability,
-            "url": url,
-        }
+    original_offered = availability and painting.price is not None
+    if not (original_offered or editions):
+        return json_ld_script(data)
+    currency = ShopSettings.for_request(request).currency if request else "EUR"
+    offers = []
+    if original_offered:
+        offers.append(
+            {
+                "@type": "Offer",
+                "price": f"{painting.price:.2f}",
+                "priceCurrency": currency,
+                "availability": availability,
+                "url": url,
+            }
+        )
+    for edition in editions:
+        offers += edition.schema_offers(painting.title, url, currency)
+    data["offers"] = offers if editions else offers[0]
     return json_ld_script(data)
 
 

@@ -173,7 +173,10 @@ def painting_json_ld(client, painting):
 
 
 def for_sale_painting(demo):
-    return next(p for p in demo.paintings if p.for_sale and p.price is not None)
+    """An original for sale, without print editions (test_print_offers has those)."""
+    return next(
+        p for p in demo.paintings if p.for_sale and p.price is not None and not p.editions.exists()
+    )
 
 
 def test_painting_page_describes_the_work_in_json_ld(client, demo, settings):
