@@ -12,6 +12,7 @@ Renditions are not in the list: they are made while pages render, and a page
 that names one is made again after whatever changed the image.
 """
 
+import threading
 import weakref
 
 from django.apps import apps
@@ -34,8 +35,15 @@ SITE_ROOT_DEPTH = 2
 # Deletions under way, each with the ids of the pages it removes: treebeard
 # deletes a page and everything below it in one queryset, and Django signals
 # each page with that queryset as `origin`. (Wagtail unpublishes each live page
-# it deletes, without saving it; that deletion purges it already.)
-deletions = weakref.WeakKeyDictionary()
+# it deletes, without saving it; that deletion purges it already.) Per thread:
+# each request's deletion is its own.
+local = threading.local()
+
+
+def deletions():
+    if not hasattr(local, "deletions"):
+        local.deletions = weakref.WeakKeyDictionary()
+    return local.deletions
 
 
 def invalidating_models():
@@ -69,10 +77,10 @@ def page_deleting(sender, instance, origin=None, **kwargs):
     if not isinstance(instance, Page):
         return
     if isinstance(origin, QuerySet) and issubclass(origin.model, Page):
-        if origin in deletions:
+        if origin in deletions():
             return
         deleted = list(origin.values_list("pk", "url_path", "depth"))
-        deletions[origin] = {pk for pk, _, _ in deleted}
+        deletions()[origin] = {pk for pk, _, _ in deleted}
     else:
         deleted = [(instance.pk, instance.url_path, instance.depth)]
     invalidate(
@@ -98,7 +106,7 @@ def page_changed(page, also=(), **left):
 @receiver(page_published)
 @receiver(page_unpublished)
 def page_published_or_unpublished(sender, instance, **kwargs):
-    if not any(instance.pk in pks for pks in deletions.values()):
+    if not any(instance.pk in pks for pks in deletions().values()):
         page_changed(instance)
 
 
