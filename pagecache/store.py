@@ -108,21 +108,19 @@ def bump(purge=frontend.NOTHING):
     before may then be served until PAGE_CACHE_SECONDS runs out). The CDN is
     purged either way.
     """
-    try:
-        for attempt in (1, 2):
-            try:
-                cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-                break
-            except Exception:
-                if attempt == 2:
-                    raise
+    for attempt in (1, 2):
+        try:
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            break
+        except Exception:
+            if attempt == 1:
                 logger.warning("Page cache generation not replaced; trying again", exc_info=True)
-    except Exception:
-        logger.exception(
-            "Page cache generation NOT replaced after a change: stored pages may be "
-            "served stale for up to PAGE_CACHE_SECONDS=%s",
-            settings.PAGE_CACHE_SECONDS,
-        )
+            else:
+                logger.exception(
+                    "Page cache generation NOT replaced after a change: stored pages may be "
+                    "served stale for up to PAGE_CACHE_SECONDS=%s",
+                    settings.PAGE_CACHE_SECONDS,
+                )
     frontend.purge(purge)
 
 
