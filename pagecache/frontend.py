@@ -94,6 +94,8 @@ def descendant_url_paths(page_ids):
 
 def urls_of_paths(url_paths):
     """Full URLs of the pages at these url_paths and of all their ancestors."""
+    if not url_paths:
+        return set()
     roots = Site.get_site_root_paths()
     urls = set()
     for url_path in url_paths:
@@ -105,17 +107,18 @@ def urls_of_paths(url_paths):
     return urls
 
 
-def url_of_path(url_path, roots=None):
-    """The full URL a page with this Wagtail url_path has (or had, before a move)."""
-    for root in roots if roots is not None else Site.get_site_root_paths():
+def url_of_path(url_path, roots):
+    """The full URL a page with this Wagtail url_path has (or had, before a move),
+    given Site.get_site_root_paths()."""
+    for root in roots:
         if url_path.startswith(root.root_path):
             return root.root_url + "/" + url_path[len(root.root_path) :]
     return None
 
 
 def purge(what):
-    """Sends the purge to every configured backend; never raises (a CDN being
-    down must not fail the change that already committed)."""
+    """Sends the purge to every configured backend. A CDN that fails is logged, not
+    raised: the change has committed, and the other backends still get theirs."""
     if not what or not configured():
         return
     urls = sorted(what.urls)

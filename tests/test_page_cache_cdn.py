@@ -365,3 +365,21 @@ def test_a_generation_write_that_fails_twice_is_an_error_the_cdn_is_purged_and_t
     assert BASE + painting.url in cdn  # the CDN drops it all the same
     assert ran_after == [True]  # later on_commit work still runs
     assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+
+
+class DownZoneBackend(ZoneBackend):
+    def purge_everything(self):
+        raise ConnectionError("the CDN's API is down")
+
+
+def test_a_cdn_that_fails_is_logged_and_the_stored_pages_still_go(shop, commit, settings, caplog):
+    use_backend(settings, DownZoneBackend)
+    cached_twice(shop.home.url)
+    gallery_settings = GallerySettings.for_site(shop.site)
+    with commit():
+        gallery_settings.artist_name = "Aoife"
+        gallery_settings.save()
+    [error] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert error.name == "pagecache.frontend" and isinstance(error.exc_info[1], ConnectionError)
+    response, page = visit(shop.home.url)
+    assert not is_hit(response) and "Aoife" in page
