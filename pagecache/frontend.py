@@ -46,6 +46,13 @@ class Purge:
 NOTHING = Purge()
 
 
+def merged(purges):
+    return Purge(
+        frozenset().union(*(purge.urls for purge in purges)),
+        any(purge.everything for purge in purges),
+    )
+
+
 def purge_for(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, everything=False):
     """The Purge for a change, read now, while the pages still have their URLs.
 

@@ -131,7 +131,26 @@ def invalidate(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, eve
     URLs are read now, while the pages still have them. Every stored page goes
     whatever they name.
     """
-    purge = frontend.purge_for(pages, page_ids, url_paths, subtrees, moved, everything)
-    # Robust: the change has committed whatever happens here. (A lambda, not a
-    # partial: Django names the callback when it logs a failure.)
-    transaction.on_commit(lambda: bump(purge), robust=True)
+    pending().append(frontend.purge_for(pages, page_ids, url_paths, subtrees, moved, everything))
+    # Robust: the change has committed whatever happens there.
+    transaction.on_commit(flush, robust=True)
+
+
+def pending():
+    """This connection's invalidations not yet flushed (its connection is per thread)."""
+    connection = transaction.get_connection()
+    if not hasattr(connection, "pagecache_pending"):
+        connection.pagecache_pending = []
+    return connection.pagecache_pending
+
+
+def flush():
+    """The first callback of a commit bumps once and purges all its invalidations
+    together (a seed or a bulk unpublish makes hundreds); the others find nothing
+    left. What a rolled-back transaction left goes with the next commit: purging
+    more than needed is never wrong."""
+    purges = pending()
+    if purges:
+        merged = frontend.merged(purges)
+        purges.clear()
+        bump(merged)
