@@ -103,10 +103,10 @@ def save(key, generation, response, headers):
 def bump(purge=frontend.NOTHING):
     """Every page stored so far is stale: a new generation replaces the old one.
 
-    Runs after the change has committed, so it never raises: a failed write is
-    tried once more, then logged as an error with its exception (pages stored
-    before may then be served until PAGE_CACHE_SECONDS runs out). The CDN is
-    purged either way.
+    Runs after the change has committed, so a cache that fails does not raise:
+    the write is tried once more, then logged as an error with its exception
+    (pages stored before may then be served until PAGE_CACHE_SECONDS runs out).
+    The CDN is purged either way.
     """
     for attempt in (1, 2):
         try:
