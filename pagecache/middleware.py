@@ -13,7 +13,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
-from django.utils.cache import cc_delim_re, patch_cache_control
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
 from . import store
@@ -25,8 +26,9 @@ logger = logging.getLogger(__name__)
 # path, but is never stored itself, so no flood of them fills the cache.
 TRACKING_PARAMS = {"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "ref"}
 TRACKING_PREFIX = "utm_"
-# Headers the outer middleware or the hit itself decide.
-NOT_STORED_HEADERS = {"cache-control", "set-cookie", "vary"}
+# Headers the outer middleware or the hit itself decide (Vary is kept: a hit
+# varies as its page did, plus by Cookie: shared_cache_control).
+NOT_STORED_HEADERS = {"cache-control", "set-cookie"}
 REFUSING_DIRECTIVES = {"private", "no-cache", "no-store"}
 
 
@@ -82,6 +84,7 @@ def storable(request, response):
       varies by cookie (SessionMiddleware then sends Vary: Cookie);
     - no CSP nonce used: the header's nonce is made per response, so a stored
       page's inline script would be refused;
+    - asked for under its Site's own host and port (host_of_its_site);
     - no Cache-Control of the view's own saying private, no-cache or no-store.
     """
     if request.method != "GET" or request.META.get("QUERY_STRING"):
@@ -103,6 +106,8 @@ def storable(request, response):
         return False
     if getattr(request, "_csp_nonce", None) is not None:
         return False
+    if not host_of_its_site(request):
+        return False
     directives = {
         d.split("=")[0].strip().lower()
         for d in cc_delim_re.split(response.get("Cache-Control", ""))
@@ -110,10 +115,35 @@ def storable(request, response):
     return not directives & REFUSING_DIRECTIVES
 
 
+def host_of_its_site(request):
+    """Whether the Host header names the Site that served the page, so that no bot
+    fills the cache with one entry per variant (example.com:1 … :65535: Django's
+    host check ignores the port, and the page's absolute URLs repeat it).
+
+    The port must be none, the scheme's own, the Site's, or the one the server
+    listens on (SERVER_PORT: a local server, the benchmark). The hostname must
+    be the Site's, unless ALLOWED_HOSTS names every allowed host one by one.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        return False
+    domain, port = split_domain_port(request.get_host())
+    default_port = "443" if request.is_secure() else "80"
+    ports = {"", default_port, str(site.port), request.META.get("SERVER_PORT", "")}
+    if port not in ports:
+        return False
+    if domain == site.hostname.lower().rstrip("."):
+        return True
+    return not any(host == "*" or host.startswith(".") for host in settings.ALLOWED_HOSTS)
+
+
 def shared_cache_control(response, seconds):
-    """Browsers ask again every time; a CDN may keep it as long as the entry lives."""
+    """Browsers ask again every time; a CDN may keep it as long as the entry lives,
+    but not for a visitor with a cookie (a session, a message waiting): a hit varies
+    by Cookie exactly as the page it was stored from."""
     del response["Cache-Control"]
     patch_cache_control(response, public=True, max_age=0, s_maxage=max(int(seconds), 0))
+    patch_vary_headers(response, ["Cookie"])
 
 
 def from_entry(entry):

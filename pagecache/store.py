@@ -6,7 +6,6 @@ import math
 import time
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -101,18 +100,57 @@ def save(key, generation, response, headers):
     return entry
 
 
-def bump(purge_urls=()):
-    """Every page stored so far is stale: a new generation replaces the old one."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    frontend.purge(purge_urls)
+def bump(purge=frontend.NOTHING):
+    """Every page stored so far is stale: a new generation replaces the old one.
+
+    Runs after the change has committed, so a cache that fails does not raise:
+    the write is tried once more, then logged as an error with its exception
+    (pages stored before may then be served until PAGE_CACHE_SECONDS runs out).
+    The CDN is purged either way.
+    """
+    for attempt in (1, 2):
+        try:
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            break
+        except Exception:
+            if attempt == 1:
+                logger.warning("Page cache generation not replaced; trying again", exc_info=True)
+            else:
+                logger.exception(
+                    "Page cache generation NOT replaced after a change: stored pages may be "
+                    "served stale for up to PAGE_CACHE_SECONDS=%s",
+                    settings.PAGE_CACHE_SECONDS,
+                )
+    frontend.purge(purge)
 
 
-def invalidate(pages=(), page_ids=(), url_paths=()):
+def invalidate(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, everything=False):
     """Call wherever something a public page shows changes; it takes effect on commit.
 
-    pages, page_ids: Wagtail pages whose URLs (and their ancestors') a CDN in
-    front should drop at once; the URLs are read now, while the pages still
-    have them. url_paths: Wagtail url_paths a page has left (a move).
+    The arguments name what a CDN in front must drop (frontend.purge_for); the
+    URLs are read now, while the pages still have them. Every stored page goes
+    whatever they name.
     """
-    urls = frontend.urls_of(pages, page_ids, url_paths)
-    transaction.on_commit(partial(bump, urls), robust=True)
+    pending().append(frontend.purge_for(pages, page_ids, url_paths, subtrees, moved, everything))
+    # Robust: the change has committed whatever happens there.
+    transaction.on_commit(flush, robust=True)
+
+
+def pending():
+    """This connection's invalidations not yet flushed (its connection is per thread)."""
+    connection = transaction.get_connection()
+    if not hasattr(connection, "pagecache_pending"):
+        connection.pagecache_pending = []
+    return connection.pagecache_pending
+
+
+def flush():
+    """The first callback of a commit bumps once and purges all its invalidations
+    together (a seed or a bulk unpublish makes hundreds); the others find nothing
+    left. What a rolled-back transaction left goes with the next commit: purging
+    more than needed is never wrong."""
+    purges = pending()
+    if purges:
+        merged = frontend.merged(purges)
+        purges.clear()
+        bump(merged)

@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 import requests
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Site
 
+from shop import services
 from shop.models import ShopSettings
 
 SEARCH_URL = reverse("search")
@@ -89,13 +91,41 @@ def link_in_last_mail(to=None):
     return match.group(0)
 
 
+def cache_keys_like(pattern):
+    """How many rows of the database cache's table have a key LIKE `pattern`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pgp_cache WHERE cache_key LIKE %s", [pattern])
+        return cursor.fetchone()[0]
+
+
 def cache_rows(action):
     """Counters of allauth's limit `action` in the database cache's table."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM pgp_cache WHERE cache_key LIKE %s", [f"%allauth:rl:%{action}%"]
-        )
-        return cursor.fetchone()[0]
+    return cache_keys_like(f"%allauth:rl:%{action}%")
+
+
+# --- the page cache ---------------------------------------------------------------
+
+
+def stored_pages():
+    """Pages the page cache holds (database cache)."""
+    return cache_keys_like("%pagecache:page:%")
+
+
+def visit(url, **headers):
+    """A visitor without cookies: the response and its page as text."""
+    response = Client().get(url, **headers)
+    return response, response.content.decode()
+
+
+def is_hit(response):
+    return response.get("X-Page-Cache") == "hit"
+
+
+def reserve(painting):
+    """Reserves the painting for a checkout of 30 minutes; returns the order."""
+    return services.reserve_for_checkout(
+        [painting.pk], reservation_minutes=30, currency="EUR", session_key="k" * 32
+    )
 
 
 def shop_settings():

@@ -10,43 +10,18 @@ the change "commits", as it would in production.
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from gallery.models import GallerySettings, PaintingPage
 from pagecache import store
 from shop import services
 from shop.models import Order, SaleState, ShopSettings
-from tests.factories import shop_tree
+from tests.helpers import is_hit, reserve, visit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(db, settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    tree = shop_tree()
-    cache.clear()
-    return tree
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit():` — what happens inside commits, and its on_commit work runs."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def visit(url, **headers):
-    response = Client().get(url, **headers)
-    return response, response.content.decode()
-
-
-def is_hit(response):
-    return response.get("X-Page-Cache") == "hit"
 
 
 def cached_twice(url):
@@ -96,12 +71,6 @@ def test_publish_and_unpublish_change_the_cached_painting(shop, commit):
     with commit():
         painting.unpublish()
     assert visit(painting.url)[0].status_code == 404
-
-
-def reserve(painting):
-    return services.reserve_for_checkout(
-        [painting.pk], reservation_minutes=30, currency="EUR", session_key="k" * 32
-    )
 
 
 def status_shown(url):
@@ -232,53 +201,3 @@ def test_shop_settings_change_cached_pages(shop, commit):
         shop_settings.currency = "GBP"
         shop_settings.save()
     assert "£500" in visit(painting.url)[1]
-
-
-# -- a CDN in front: Wagtail's front-end cache purging ---------------------------
-
-PURGED = []
-
-
-class RecordingBackend(BaseBackend):
-    """Stands where Cloudflare or CloudFront would: records the URLs purged."""
-
-    def purge(self, url):
-        PURGED.append(url)
-
-
-@pytest.fixture
-def cdn(settings):
-    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
-    PURGED.clear()
-    return PURGED
-
-
-def test_sale_state_changes_purge_the_painting_and_its_ancestors_from_a_cdn(shop, commit, cdn):
-    painting = shop.paintings[0]
-    with commit():
-        order = reserve(painting)
-    base = "http://localhost"
-    assert sorted(cdn) == sorted(
-        [base + "/", base + "/gallery/", base + "/gallery/sea/", base + painting.url]
-    )
-    cdn.clear()
-    with commit():
-        services.release_order(order.pk, status=Order.Status.CANCELLED)
-    assert base + painting.url in cdn
-
-
-def test_publish_and_move_purge_a_cdn_but_a_draft_does_not(shop, commit, cdn):
-    painting = shop.paintings[0]
-    old_url = "http://localhost" + painting.url
-    with commit():
-        painting.title = "Draft title"
-        painting.save_revision()
-    assert cdn == []
-    with commit():
-        painting.get_latest_revision().publish()
-    assert old_url in cdn
-    cdn.clear()
-    with commit():
-        PaintingPage.objects.get(pk=painting.pk).move(shop.home, pos="last-child")
-    assert old_url in cdn
-    assert "http://localhost/painting-1/" in cdn

@@ -7,7 +7,6 @@ import pytest
 import redis
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,13 +14,15 @@ from pagecache import store
 from shop import services
 from shop.models import Order, SaleState
 from tests.factories import shop_tree
+from tests.helpers import reserve, visit
 from tests.test_login_lockout_workers import redis_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shop(db, settings, redis_url):  # noqa: F811 - the fixture
+def shop(db, page_cache, redis_url):  # noqa: F811 - the fixture
+    settings = page_cache
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -36,16 +37,6 @@ def shop(db, settings, redis_url):  # noqa: F811 - the fixture
     cache.clear()
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def visit(url):
-    response = Client().get(url)
-    return response, response.content.decode()
-
-
 def test_on_redis_a_hit_runs_no_sql_and_sale_state_changes_it(shop, commit, redis_url):  # noqa: F811
     painting = shop.paintings[0]
     assert visit(painting.url)[0]["X-Page-Cache"] == "miss"
@@ -56,9 +47,7 @@ def test_on_redis_a_hit_runs_no_sql_and_sale_state_changes_it(shop, commit, redi
     assert redis.Redis.from_url(redis_url).keys("*pagecache:page:*")
 
     with commit():
-        order = services.reserve_for_checkout(
-            [painting.pk], reservation_minutes=30, currency="EUR", session_key="k" * 32
-        )
+        order = reserve(painting)
     response, page = visit(painting.url)
     assert response["X-Page-Cache"] == "miss" and ">Reserved</p>" in page
     assert visit(painting.url)[0]["X-Page-Cache"] == "hit"
@@ -70,9 +59,7 @@ def test_on_redis_a_hit_runs_no_sql_and_sale_state_changes_it(shop, commit, redi
 def test_on_redis_a_reservation_bounds_the_entry(shop, commit, monkeypatch):
     painting = shop.paintings[0]
     with commit():
-        order = services.reserve_for_checkout(
-            [painting.pk], reservation_minutes=30, currency="EUR", session_key="k" * 32
-        )
+        order = reserve(painting)
     visit(painting.url)
     assert visit(painting.url)[0]["X-Page-Cache"] == "hit"
     later = order.reserved_until + timedelta(seconds=1)

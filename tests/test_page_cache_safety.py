@@ -9,8 +9,6 @@ import re
 
 import pytest
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
@@ -19,34 +17,9 @@ from gallery.models import PaintingPage
 from pagecache import store
 from shop.models import SaleState
 from shop.sale_status import SaleStatus
-from tests.factories import shop_tree
+from tests.helpers import is_hit, stored_pages
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(db, settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    tree = shop_tree()
-    cache.clear()
-    return tree
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def stored_pages():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM pgp_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"]
-        )
-        return cursor.fetchone()[0]
-
-
-def is_hit(response):
-    return response.get("X-Page-Cache") == "hit"
 
 
 # -- never stored ---------------------------------------------------------------
@@ -308,4 +281,47 @@ def test_a_page_rendered_across_a_change_is_neither_stored_nor_offered_to_a_cdn(
         response = Client().get(painting.url)
     assert response.status_code == 200
     assert "public" not in response["Cache-Control"] and "s-maxage" not in response["Cache-Control"]
+    assert stored_pages() == 0
+
+
+def test_a_hit_varies_by_cookie_as_the_page_it_was_stored_from(shop):
+    """A CDN must not hand the stored page to a visitor whose cookie (a session, a
+    message waiting) gets another one here."""
+    url = shop.paintings[0].url
+    miss = Client().get(url)
+    hit = Client().get(url)
+    assert miss["X-Page-Cache"] == "miss" and is_hit(hit)
+    assert "Cookie" in miss["Vary"]
+    assert hit["Vary"] == miss["Vary"]
+
+
+def test_only_the_sites_own_ports_are_stored(shop, settings):
+    """Django's host check ignores the port: one entry per port would let a bot
+    fill the cache (the page's absolute URLs repeat the port)."""
+    url = shop.paintings[0].url
+    for port in ("1", "8001", "65535"):
+        for _ in range(2):
+            response = Client().get(url, HTTP_HOST=f"localhost:{port}")
+            assert response.status_code == 200 and not is_hit(response)
+            assert response["Cache-Control"] == "private"
+    assert stored_pages() == 0
+    # None, the scheme's own, the one the server listens on, and the Site's.
+    for host, server_port in [("localhost", "80"), ("localhost:80", "80"),
+                              ("localhost:8001", "8001")]:  # fmt: skip
+        for _ in range(2):
+            response = Client().get(url, HTTP_HOST=host, SERVER_PORT=server_port)
+        assert is_hit(response), host
+    assert stored_pages() == 3
+    shop.site.port = 8002
+    shop.site.save()
+    Client().get(url, HTTP_HOST="localhost:8002")
+    assert is_hit(Client().get(url, HTTP_HOST="localhost:8002"))
+
+
+def test_a_host_only_a_wildcard_allows_is_not_stored(shop, settings):
+    settings.ALLOWED_HOSTS = [".example.com", "localhost"]
+    url = shop.paintings[0].url
+    for n in range(3):
+        response = Client().get(url, HTTP_HOST=f"bot{n}.example.com")
+        assert response.status_code == 200 and not is_hit(response)
     assert stored_pages() == 0

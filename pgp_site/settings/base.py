@@ -320,14 +320,15 @@ PAGE_CACHE_INVALIDATED_BY = ["gallery.Medium", "shop.ShippingRate", "taggit.Tag"
 # "Reserved" must not outlive the reservation.
 PAGE_CACHE_EXPIRES_BY = ["shop.services.earliest_reservation_end"]
 
-# A CDN in front of the pages: Wagtail purges the URLs of what changed.
+# A CDN in front of the pages: Wagtail purges the URLs of what changed (Wagtail's
+# backends, plus dropping everything at once: pagecache/frontend.py).
 # FRONTEND_CACHE=cloudflare (CLOUDFLARE_BEARER_TOKEN, CLOUDFLARE_ZONEID) or
 # cloudfront (CLOUDFRONT_DISTRIBUTION_ID; AWS credentials as for S3).
 FRONTEND_CACHE = os.environ.get("FRONTEND_CACHE", "").strip().lower()
 if FRONTEND_CACHE == "cloudflare":
     WAGTAILFRONTENDCACHE = {
         "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BACKEND": "pagecache.frontend.CloudflareBackend",
             "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", ""),
             "ZONEID": os.environ.get("CLOUDFLARE_ZONEID", ""),
         }
@@ -335,7 +336,7 @@ if FRONTEND_CACHE == "cloudflare":
 elif FRONTEND_CACHE == "cloudfront":
     WAGTAILFRONTENDCACHE = {
         "default": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "BACKEND": "pagecache.frontend.CloudfrontBackend",
             "DISTRIBUTION_ID": os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""),
         }
     }

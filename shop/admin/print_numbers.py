@@ -60,7 +60,7 @@ class PrintNumberFilterSet(WagtailFilterSet):
 
 
 class StatusColumn(Column):
-    cell_template_name = "shop/admin/print_number_cell.html"
+    cell_template_name = "shop/admin/sale_state_cell.html"
 
     def __init__(self, name, *, order_url=None, action_url=None, **kwargs):
         super().__init__(name, **kwargs)

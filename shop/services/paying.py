@@ -19,8 +19,11 @@ from .rows import (
     CheckoutError,
     append_note,
     flag,
+    hold_reserved,
     lock_sale_states,
+    move_to,
     painting_ids,
+    reserved_by,
     sale_states_changed,
 )
 
@@ -73,13 +76,7 @@ def hold_for_async_payment(order_id, details):
         # success page or a cancel attempt never makes the hold longer.
         order.awaiting_bank_since = order.awaiting_bank_since or timezone.now()
         order.reserved_until = order.awaiting_bank_since + ASYNC_PAYMENT_HOLD
-        held = []
-        for state in lock_sale_states(painting_ids(order)):
-            if state.order_id == order.pk and state.status == SaleStatus.RESERVED:
-                state.reserved_until = order.reserved_until
-                state.save(update_fields=["reserved_until", "updated_at"])
-                held.append(state)
-        sale_states_changed(held)
+        sale_states_changed(hold_reserved(lock_sale_states(painting_ids(order)), order))
         hold_prints(order)
         order.save()
     return order
@@ -133,13 +130,8 @@ def fulfil_order(order_id, *, amount_total_minor, details, payment_intent=""):
         }
         sold = []
         for state in lock_sale_states(painting_ids(order)):
-            ours = state.order_id == order.pk and state.status == SaleStatus.RESERVED
-            free = state.effective_status == SaleStatus.AVAILABLE
-            if ours or free:
-                state.status = SaleStatus.SOLD
-                state.order = order
-                state.reserved_until = None
-                state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            if reserved_by(state, order) or state.effective_status == SaleStatus.AVAILABLE:
+                move_to(state, SaleStatus.SOLD, order)
                 # Only a work this order really bought gets a certificate.
                 issue_certificate(lines[state.painting_id], sold_on=timezone.localdate(now))
                 sold.append(state)
@@ -233,10 +225,7 @@ def make_available_again(painting_id):
             return state
         if state.order_id:
             void_certificate_of(state.order, painting_id)
-        state.status = SaleStatus.AVAILABLE
-        state.order = None
-        state.reserved_until = None
-        state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        move_to(state, SaleStatus.AVAILABLE)
         sale_states_changed([state])
     return state
 

@@ -13,7 +13,16 @@ from gallery.models import PaintingPage, PrintEdition
 
 from ..models import OrderLine, PrintNumber
 from ..sale_status import SaleStatus, free_condition
-from .rows import CheckoutError, flag, lock_print_numbers, print_number_ids, print_numbers_changed
+from .rows import (
+    CheckoutError,
+    flag,
+    hold_reserved,
+    lock_print_numbers,
+    move_to,
+    print_number_ids,
+    print_numbers_changed,
+    release_reserved,
+)
 
 # A buyer may take up to this many prints of one edition in one checkout.
 MAX_PRINTS_PER_EDITION = 5
@@ -94,10 +103,7 @@ def reserve_prints(order, prints, now):
             price=price,
         )
         total += price
-        number.status = SaleStatus.RESERVED
-        number.order = order
-        number.reserved_until = order.reserved_until
-        number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        move_to(number, SaleStatus.RESERVED, order, order.reserved_until)
     print_numbers_changed([number for _, _, number in chosen])
     return total
 
@@ -109,26 +115,12 @@ def line_title(edition, number):
 
 def release_prints(order):
     """The order ended unpaid: its reserved numbers are free again."""
-    released = []
-    for number in lock_print_numbers(print_number_ids(order)):
-        if number.status == SaleStatus.RESERVED and number.order_id == order.pk:
-            number.status = SaleStatus.AVAILABLE
-            number.order = None
-            number.reserved_until = None
-            number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
-            released.append(number)
-    print_numbers_changed(released)
+    print_numbers_changed(release_reserved(lock_print_numbers(print_number_ids(order)), order))
 
 
 def hold_prints(order):
     """The bank has yet to confirm: the order's numbers are held as long as its paintings."""
-    held = []
-    for number in lock_print_numbers(print_number_ids(order)):
-        if number.order_id == order.pk and number.status == SaleStatus.RESERVED:
-            number.reserved_until = order.reserved_until
-            number.save(update_fields=["reserved_until", "updated_at"])
-            held.append(number)
-    print_numbers_changed(held)
+    print_numbers_changed(hold_reserved(lock_print_numbers(print_number_ids(order)), order))
 
 
 def sell_prints(order, now):
@@ -162,10 +154,7 @@ def sell_prints(order, now):
             line.print_number = number
             line.title = line_title(edition, number)
             line.save(update_fields=["print_number", "title"])
-        number.status = SaleStatus.SOLD
-        number.order = order
-        number.reserved_until = None
-        number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        move_to(number, SaleStatus.SOLD, order)
         sold.append(line)
     print_numbers_changed([line.print_number for line in sold])
     return sold
@@ -190,9 +179,6 @@ def make_print_available_again(number_id):
             return numbers[0] if numbers else None
         number = numbers[0]
         void_certificate_of_print(number.pk)
-        number.status = SaleStatus.AVAILABLE
-        number.order = None
-        number.reserved_until = None
-        number.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+        move_to(number, SaleStatus.AVAILABLE)
         print_numbers_changed([number])
     return number

@@ -16,7 +16,9 @@ from .rows import (
     CheckoutError,
     append_note,
     lock_sale_states,
+    move_to,
     painting_ids,
+    release_reserved,
     sale_states_changed,
 )
 
@@ -90,10 +92,7 @@ def reserve_for_checkout(
             page = pages[state.painting_id]
             OrderLine.objects.create(order=order, painting=page, title=page.title, price=page.price)
             subtotal += page.price
-            state.status = SaleStatus.RESERVED
-            state.order = order
-            state.reserved_until = order.reserved_until
-            state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+            move_to(state, SaleStatus.RESERVED, order, order.reserved_until)
         sale_states_changed(states)
         # Editions are locked after the paintings' rows, as every other path does.
         subtotal += reserve_prints(order, prints or {}, now)
@@ -124,15 +123,7 @@ def offer_shipping(order, rates):
 
 def release_states(order):
     """The order's reserved paintings, then its print numbers, are free again."""
-    released = []
-    for state in lock_sale_states(painting_ids(order)):
-        if state.status == SaleStatus.RESERVED and state.order_id == order.pk:
-            state.status = SaleStatus.AVAILABLE
-            state.order = None
-            state.reserved_until = None
-            state.save(update_fields=["status", "order", "reserved_until", "updated_at"])
-            released.append(state)
-    sale_states_changed(released)
+    sale_states_changed(release_reserved(lock_sale_states(painting_ids(order)), order))
     release_prints(order)
 
 

@@ -6,6 +6,7 @@ the artist is shown when a move is refused."""
 from pagecache.store import invalidate
 
 from ..models import PrintNumber, SaleState
+from ..sale_status import SaleStatus
 
 
 class CheckoutError(Exception):
@@ -40,6 +41,36 @@ def lock_print_numbers(number_ids):
         .select_related("edition")
         .order_by("pk")
     )
+
+
+def move_to(row, status, order=None, reserved_until=None):
+    """Puts a locked HeldForSale row (a painting's sale state, a print number) in a status."""
+    row.status = status
+    row.order = order
+    row.reserved_until = reserved_until
+    row.save(update_fields=["status", "order", "reserved_until", "updated_at"])
+
+
+def reserved_by(row, order):
+    return row.order_id == order.pk and row.status == SaleStatus.RESERVED
+
+
+def release_reserved(rows, order):
+    """Of these locked rows, those the order reserved are available again; returns them.
+    (A row that lapsed and went to another order meanwhile is left alone.)"""
+    released = [row for row in rows if reserved_by(row, order)]
+    for row in released:
+        move_to(row, SaleStatus.AVAILABLE)
+    return released
+
+
+def hold_reserved(rows, order):
+    """Of these locked rows, those the order reserved stay so until its reserved_until."""
+    held = [row for row in rows if reserved_by(row, order)]
+    for row in held:
+        row.reserved_until = order.reserved_until
+        row.save(update_fields=["reserved_until", "updated_at"])
+    return held
 
 
 def append_note(text, line):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gallery.demo import build_demo_site, delete_demo_site, demo_site_exists
+from pagecache.store import invalidate
 
 # Wagtail logs every page created and edited at INFO, and the task runner
 # every index update: a thousand lines for a large demo. Shown at -v 2.
@@ -62,6 +63,9 @@ class Command(BaseCommand):
                 self.stdout.write("Deleting the existing demo content…")
                 delete_demo_site()
             demo = build_demo_site(paintings=paintings, stdout=self.stdout)
+            # Bulk-made pages send no signals: every stored page, and a CDN's
+            # copy of every page, goes once this commits.
+            invalidate(everything=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo site built: {demo.summary()}; {time.monotonic() - started:.1f} s in all."
