@@ -17,7 +17,11 @@ score), and `BEST_FIRST` (how its scores sort).
 """
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND, WhereNode
+from wagtail.models import Page
 from wagtail.search.query import And, Or, Phrase, PlainText
+from wagtail.search.utils import get_descendants_content_types_pks
 
 
 def integer_pk(model):
@@ -34,6 +38,30 @@ def plain_words(query):
     if isinstance(query, (And, Or)):
         return all(plain_words(subquery) for subquery in query.subqueries)
     return isinstance(query, (PlainText, Phrase))
+
+
+def excluded_page_types(queryset):
+    """The page content types the queryset rules out as a whole (Wagtail's
+    `not_type()`): their matches need not be scored, nor checked one by one
+    (the search's "other pages" leave out the paintings, nearly every match)."""
+    where = queryset.query.where
+    if where.connector != AND or where.negated:
+        return set()
+    excluded = set()
+    for child in where.children:
+        if not (isinstance(child, WhereNode) and child.negated and len(child.children) == 1):
+            continue
+        lookup = child.children[0]
+        target = getattr(lookup.lhs, "target", None)
+        if (
+            isinstance(lookup, In)
+            and target is not None
+            and target.model is Page
+            and target.name == "content_type"
+            and isinstance(lookup.rhs, (list, tuple, set))
+        ):
+            excluded.update(lookup.rhs)
+    return excluded
 
 
 class IndexFirstCompilerMixin:
@@ -53,6 +81,12 @@ class IndexFirstCompilerMixin:
             and plain_words(self.normalized_query())
             and self.has_terms()
         )
+
+    def searched_content_types(self):
+        """The content types whose index entries can hold the queryset's objects."""
+        model = self.queryset.model
+        excluded = excluded_page_types(self.queryset) if issubclass(model, Page) else set()
+        return [pk for pk in get_descendants_content_types_pks(model) if pk not in excluded]
 
     def matches(self):
         """The index rows that match, for objects of the searched queryset, unscored."""

@@ -23,7 +23,6 @@ from wagtail.search.backends.database.postgres.postgres import (
     PostgresSearchResults,
 )
 from wagtail.search.models import IndexEntry
-from wagtail.search.utils import get_descendants_content_types_pks
 
 from .index_first import IndexFirstCompilerMixin, IndexFirstResultsMixin
 
@@ -48,14 +47,11 @@ class IndexFirstPostgresQueryCompiler(IndexFirstCompilerMixin, PostgresSearchQue
     def tsquery(self):
         return self.build_tsquery(self.query, config=self.search_config)
 
-    def content_types(self):
-        return get_descendants_content_types_pks(self.queryset.model)
-
     def index_matches(self):
         words = INDEX_VECTORS[0][0]._combine(INDEX_VECTORS[1][0], "||", False)
         return (
             IndexEntry.objects.alias(words=words)
-            .filter(words=self.tsquery(), content_type_id__in=self.content_types())
+            .filter(words=self.tsquery(), content_type_id__in=self.searched_content_types())
             .annotate(object_pk=Cast("object_id", IntegerField()))
         )
 
@@ -67,7 +63,7 @@ class IndexFirstPostgresQueryCompiler(IndexFirstCompilerMixin, PostgresSearchQue
         through the (content type, object id) index."""
         return (
             IndexEntry.objects.filter(
-                content_type_id__in=self.content_types(), object_id=Cast(pk, CharField())
+                content_type_id__in=self.searched_content_types(), object_id=Cast(pk, CharField())
             )
             .annotate(score=self.score())
             .values("score")[:1]

@@ -24,7 +24,6 @@ from wagtail.search.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
     SQLiteSearchResults,
 )
-from wagtail.search.utils import get_descendants_content_types_pks
 
 from .index_first import IndexFirstCompilerMixin, IndexFirstResultsMixin
 
@@ -53,7 +52,7 @@ class IndexFirstQueryCompiler(IndexFirstCompilerMixin, SQLiteSearchQueryCompiler
         return MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.match_query())
 
     def index_matches(self):
-        content_types = get_descendants_content_types_pks(self.queryset.model)
+        content_types = self.searched_content_types()
         return (
             SQLiteFTSIndexEntry.objects.filter(self.match())
             .alias(content_type=NoIndex(F("index_entry__content_type_id")))
@@ -67,7 +66,7 @@ class IndexFirstQueryCompiler(IndexFirstCompilerMixin, SQLiteSearchQueryCompiler
     def score_of(self, pk):
         """The score of one object, for the few on a page: found through the index
         entry's own (content type, object id) index, then the FTS row by rowid."""
-        content_types = get_descendants_content_types_pks(self.queryset.model)
+        content_types = self.searched_content_types()
         return (
             SQLiteFTSIndexEntry.objects.filter(self.match())
             .filter(
