@@ -78,7 +78,9 @@ class IndexFirstPostgresQueryCompiler(IndexFirstCompilerMixin, PostgresSearchQue
 
 class IndexFirstPostgresResults(IndexFirstResultsMixin, PostgresSearchResults):
     def ranks_in_index(self):
-        self.query_compiler.search_config = self.query_compiler.get_config(self.backend)
+        compiler = self.query_compiler
+        if isinstance(compiler, IndexFirstPostgresQueryCompiler):
+            compiler.search_config = compiler.get_config(self.backend)
         return super().ranks_in_index()
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from wagtail.search.backends import get_search_backend
 
 from gallery.models import PaintingPage
-from tests.factories import PaintingPageFactory
+from tests.factories import PaintingPageFactory, UserFactory
 from tests.helpers import SEARCH_URL, search_for, titles
 
 HARBOURS = {"Harbour at Dawn", "Quiet Harbour"}
@@ -198,3 +198,19 @@ def test_postgres_search_reads_the_index_first_through_its_indexes(client, site_
     # partial index of migration search 0002), not in every page's row.
     visible = PaintingPage.objects.visible().values("pk").query.sql_with_params()
     assert "search_page_unpublished_path" in plan_through_indexes(*visible)
+
+
+# --- the admin's searches keep Wagtail's own paths, on either database ---------------
+
+
+def test_admin_page_searches_answer_on_either_database(client, corpus):
+    """The explorer's search and its autocomplete build queries the index-first
+    path leaves to Wagtail (field searches, prefix matching): both still answer."""
+    client.force_login(UserFactory(username="artist", superuser=True))
+    response = client.get("/admin/pages/search/", {"q": "harbour"})
+    assert response.status_code == 200
+    assert "Quiet Harbour" in response.content.decode()
+
+    backend = get_search_backend()
+    found = backend.autocomplete("harb", PaintingPage.objects.live())
+    assert {page.title for page in found} == HARBOURS
