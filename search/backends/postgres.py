@@ -47,11 +47,16 @@ class IndexFirstPostgresQueryCompiler(IndexFirstCompilerMixin, PostgresSearchQue
     def tsquery(self):
         return self.build_tsquery(self.query, config=self.search_config)
 
-    def index_matches(self):
+    def matching_entries(self):
+        """Index entries whose words match, of any content type (`title || body`
+        as Wagtail's backend matches them, which this app's GIN index serves)."""
         words = INDEX_VECTORS[0][0]._combine(INDEX_VECTORS[1][0], "||", False)
+        return IndexEntry.objects.alias(words=words).filter(words=self.tsquery())
+
+    def index_matches(self):
         return (
-            IndexEntry.objects.alias(words=words)
-            .filter(words=self.tsquery(), content_type_id__in=self.searched_content_types())
+            self.matching_entries()
+            .filter(content_type_id__in=self.searched_content_types())
             .annotate(object_pk=Cast("object_id", IntegerField()))
         )
 
