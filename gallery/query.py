@@ -73,6 +73,38 @@ class NoHiddenAncestorOrSelf(Expression):
         # The path appears once per ancestor level, then twice in the fallback.
         return sql, tuple(params) * (INDEXED_ANCESTOR_DEPTH + 2)
 
+    def as_postgresql(self, compiler, connection):
+        """The same condition in a form PostgreSQL checks in microseconds per page
+        (a search checks it for every match): the ancestors are looked up among
+        unpublished pages only, through the partial index on their paths (the
+        search app's migration 0002), and the view restrictions, a handful on any
+        site, are compared by path prefix, without reading each ancestor's row."""
+        path, params = compiler.compile(self.path)
+        quote = connection.ops.quote_name
+        pages = f"{quote(Page._meta.db_table)} h"
+        unpublished = f"NOT h.{quote('live')}"
+        step = Page.steplen
+        ancestors = ", ".join(
+            f"SUBSTR({path}, 1, {step * depth})" for depth in range(1, INDEXED_ANCESTOR_DEPTH + 1)
+        )
+        longest = step * INDEXED_ANCESTOR_DEPTH
+        sql = (
+            f"NOT EXISTS (SELECT 1 FROM {pages} WHERE {unpublished}"  # noqa: S608 - names from the models, values as parameters
+            f" AND h.{quote('path')} IN ({ancestors}))"
+            f" AND (LENGTH({path}) <= {longest} OR NOT EXISTS (SELECT 1 FROM {pages}"
+            f" WHERE {unpublished}"
+            f" AND h.{quote('path')} = SUBSTR({path}, 1, LENGTH(h.{quote('path')}))))"
+        )
+        uses = INDEXED_ANCESTOR_DEPTH + 2
+        if self.restricted:
+            sql += (
+                f" AND NOT EXISTS (SELECT 1 FROM {quote(PageViewRestriction._meta.db_table)} r"  # noqa: S608 - names from the models, values as parameters
+                f" JOIN {pages} ON h.{quote('id')} = r.{quote('page_id')}"
+                f" WHERE STARTS_WITH({path}, h.{quote('path')}))"
+            )
+            uses += 1
+        return f"({sql})", tuple(params) * uses
+
 
 def visible_condition():
     """True where a visitor could open the page: live, public, under live pages."""

@@ -1,6 +1,7 @@
 """The site's search backend (WAGTAILSEARCH_BACKENDS names this package): Wagtail's
-database backend, unchanged on PostgreSQL, with an SQLite path that scales
-(search.backends.sqlite says why it is needed)."""
+database backend, reading the full-text index first on SQLite and PostgreSQL so
+that search scales with the matches, not the gallery (search.backends.sqlite and
+search.backends.postgres say why each is needed)."""
 
 from django.db import connection
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
@@ -8,10 +9,12 @@ from wagtail.search.backends.database import SearchBackend as DatabaseSearchBack
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
     backend = DatabaseSearchBackend(params)
-    if connection.vendor != "sqlite":
+    # Imported by vendor: each module needs its database's index models, which
+    # exist only there (Wagtail too imports them by vendor).
+    if connection.vendor == "sqlite":
+        from .sqlite import index_first
+    elif connection.vendor == "postgresql":
+        from .postgres import index_first
+    else:
         return backend
-    # Imported on SQLite only: Wagtail's SQLite module needs the FTS table's
-    # model, which exists only there (Wagtail too imports it by vendor).
-    from .sqlite import index_first
-
     return index_first(backend, params)

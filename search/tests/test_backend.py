@@ -2,11 +2,14 @@
 parser as syntax, and on SQLite the work done grows with the matches, not with
 their square (counted in SQLite's virtual-machine steps, not timed)."""
 
+import re
+
 import pytest
 from django.db import connection
 from wagtail.search.backends import get_search_backend
 
-from tests.factories import PaintingPageFactory
+from gallery.models import PaintingPage
+from tests.factories import PaintingPageFactory, UserFactory
 from tests.helpers import SEARCH_URL, search_for, titles
 
 HARBOURS = {"Harbour at Dawn", "Quiet Harbour"}
@@ -137,3 +140,82 @@ def test_sqlite_search_work_grows_with_the_matches_not_their_square(client, site
     # Browsing without words: "visible" once read the whole page table for every
     # painting it checked (gallery/query.py); now the hidden pages, once.
     assert browsing_eighty < 4 * browsing_twenty, (browsing_twenty, browsing_eighty)
+
+
+# --- PostgreSQL: the index is read first, through indexes that fit -------------------
+
+
+def search_statements(client, params):
+    """The SQL statements (with their parameters) of one search request."""
+    client.get(SEARCH_URL, params)  # warm-up: renditions, today's hit row
+    statements = []
+
+    def record(execute, sql, sql_params, many, context):
+        statements.append((sql, sql_params))
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(SEARCH_URL, params)
+    assert response.status_code == 200
+    return statements, response
+
+
+def plan_through_indexes(sql, sql_params):
+    """PostgreSQL's plan for a statement when tables are read through indexes
+    only (a tiny test table would otherwise be read whole, which is cheaper)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE wagtailsearch_indexentry, wagtailcore_page")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", sql_params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    return plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own full-text path")
+def test_postgres_search_reads_the_index_first_through_its_indexes(client, site_tree):
+    assert type(get_search_backend()).__name__ == "IndexFirstPostgresSearchBackend"
+    add_seascapes(site_tree, range(30))
+    for number in range(60):  # what the words don't match, the search must not read
+        PaintingPageFactory(parent=site_tree.city, title=f"Street {number}", medium=site_tree.oil)
+    statements, response = search_statements(client, {"q": "sea"})
+    assert response.context["paintings"].paginator.count == 30
+    assert len(titles(response)) == 24
+
+    # Paintings counted, one page of them ranked, articles, other pages; the
+    # counting starts from the matches, never from every painting.
+    searches = [sql for sql, _ in statements if "@@" in sql]
+    assert len(searches) == 4
+    count = next(sql for sql in searches if sql.startswith("SELECT COUNT(*)"))
+    assert count.startswith('SELECT COUNT(*) AS "__count" FROM "wagtailsearch_indexentry"')
+
+    # Wagtail matches on `title || body`: only the expression's own GIN index
+    # (migration search 0001) finds the matches without reading every entry. The
+    # statements match on that expression, and the index serves the match.
+    words = re.compile(r'\((\S+)\."title" \|\| \1\."body"\) @@')
+    assert all(words.search(sql) for sql in searches)
+    compiler = get_search_backend().search("sea", PaintingPage.objects.visible()).query_compiler
+    matching = compiler.matching_entries().values("pk").query.sql_with_params()
+    assert "search_indexentry_words_gin" in plan_through_indexes(*matching)
+    # Each painting's ancestors are looked up among unpublished pages only (the
+    # partial index of migration search 0002), not in every page's row.
+    visible = PaintingPage.objects.visible().values("pk").query.sql_with_params()
+    assert "search_page_unpublished_path" in plan_through_indexes(*visible)
+
+
+# --- the admin's searches keep Wagtail's own paths, on either database ---------------
+
+
+def test_admin_page_searches_answer_on_either_database(client, corpus):
+    """The explorer's search and its autocomplete build queries the index-first
+    path leaves to Wagtail (field searches, prefix matching): both still answer."""
+    client.force_login(UserFactory(username="artist", superuser=True))
+    response = client.get("/admin/pages/search/", {"q": "harbour"})
+    assert response.status_code == 200
+    assert "Quiet Harbour" in response.content.decode()
+
+    backend = get_search_backend()
+    found = backend.autocomplete("harb", PaintingPage.objects.live())
+    assert {page.title for page in found} == HARBOURS
