@@ -25,6 +25,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import reverse
 
+from pgp_site import inline_styles
+
 
 def url_origin(url):
     """'self' for a URL on this site, scheme://host[:port] for any other."""
@@ -135,7 +137,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             extra = {}
         else:
             images = renditions
-            extra = {"form-action": stripe_standin_origins()}
+            # Not the admin's: a hash would switch its 'unsafe-inline' off.
+            extra = {
+                "form-action": stripe_standin_origins(),
+                "style-src": [*static, *inline_styles.csp_sources()],
+            }
         origins = {
             "script-src": static,
             "style-src": static,

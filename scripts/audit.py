@@ -5,11 +5,12 @@
 
 Seeds the demo gallery into a throwaway SQLite database and media folder, serves
 it with the development server as `make run` does (DEBUG off, so error pages
-and caching are production's), then runs Lighthouse (mobile, the four
-categories) with the machine's Chromium and the Nu HTML checker (vnu.jar, Java)
-on each page. Prints one line per page; reports that explain a score below
-100 are saved as JSON beside the summary. It measures and passes or fails
-nothing: axe-core runs in the test suite (tests/test_accessibility.py).
+and caching are production's; static files collected, hashed and compressed,
+served by WhiteNoise as in production: pgp_site/settings/audit.py), then runs
+Lighthouse (mobile, the four categories) with the machine's Chromium and the
+Nu HTML checker (vnu.jar, Java) on each page. Prints one line per page; reports
+that explain a score below 100 are saved as JSON beside the summary. It measures
+and passes or fails nothing: axe-core runs in the test suite (tests/test_accessibility.py).
 """
 
 import argparse
@@ -177,7 +178,8 @@ def main():
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pgp_site.settings.dev",
+        "DJANGO_SETTINGS_MODULE": "pgp_site.settings.audit",
+        "AUDIT_STATIC_ROOT": str(workdir / "static"),
         "DATABASE_URL": f"sqlite:///{workdir / 'audit.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
         "DEBUG": "0",
@@ -186,6 +188,7 @@ def main():
     print("Seeding the demo gallery …", flush=True)
     manage(env, "migrate", "--noinput")
     manage(env, "seed_gallery")
+    manage(env, "collectstatic", "--noinput")
     pages = json.loads(
         manage(env, "shell", "-v", "0", "--no-imports", "-c", FIND_PAGES, capture=True)
     )
@@ -194,7 +197,7 @@ def main():
 
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

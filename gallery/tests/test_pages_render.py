@@ -340,7 +340,7 @@ def test_not_found_page_is_in_the_design(client, demo, settings):
     assert response.status_code == 404
     html = response.content.decode()
     markup = PageMarkup(html)
-    assert markup.find_all("link", rel="stylesheet")
+    assert "<style>@font-face" in html and "--paper:" in html  # site.css, inlined
     assert markup.title.strip() == f"Page not found — {ARTIST_NAME}"
     assert "This page is not on the wall" in html
     assert markup.find_all("nav", **{"aria-label": "Main"})
