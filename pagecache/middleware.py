@@ -16,7 +16,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.views import serve as wagtail_serve
 
-from . import store
+from . import primed, store
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +158,8 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache generation unavailable")
             generation = None
+        if generation is not None:
+            primed.prime(request, generation)
         response = self.get_response(request)
         if generation is None or not storable(request, response):
             return self.private(response)
