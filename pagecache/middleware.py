@@ -159,7 +159,10 @@ class PageCacheMiddleware:
             logger.exception("Page cache generation unavailable")
             generation = None
         if generation is not None:
-            primed.prime(request, generation)
+            try:
+                primed.prime(request, generation)
+            except Exception:  # the render reads them itself
+                logger.exception("Page cache priming failed")
         response = self.get_response(request)
         if generation is None or not storable(request, response):
             return self.private(response)
