@@ -40,6 +40,7 @@ from common import PROJECT_ROOT, QueryCounter, ensure_wrk, free_port, gunicorn, 
 RESULT_MARK = "BENCH-RESULT "
 CEILING = "plain Django view (admin login)"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+COUNTRY_INPUT = re.compile(r'name="country" value="([A-Z]{2})"')
 
 
 def bench_environment(static_root):
@@ -176,7 +177,8 @@ class Buyer:
         request = urllib.request.Request(
             self.base + path,
             data=body,
-            headers={"Origin": self.base, "Referer": self.base + path},
+            # A Spanish browser: the cart preselects Spain, which the demo ships to.
+            headers={"Origin": self.base, "Referer": self.base + path, "Accept-Language": "es-ES"},
         )
         try:
             with self.opener.open(request, timeout=60) as response:
@@ -185,17 +187,28 @@ class Buyer:
             return error.code, error.read().decode(errors="replace")
 
     def fill_cart(self, painting_path, painting_id):
-        status, page = self.request(painting_path)
-        token = CSRF_INPUT.search(page)
-        self.token = token.group(1) if token else ""
+        # The painting page may come from the page cache: no CSRF token there,
+        # and adding to the cart needs none (the Origin header vouches).
+        self.request(painting_path)
         self.painting_id = painting_id
-        status, _ = self.request(f"/cart/add/{painting_id}/", {"csrfmiddlewaretoken": self.token})
+        status, _ = self.request(f"/cart/add/{painting_id}/", {})
         if status not in (200, 302, 303):
             raise SystemExit(f"adding painting {painting_id} to a cart answered {status}")
+        # The cart's checkout form carries the token, as a buyer's browser sees it.
+        status, page = self.request("/cart/")
+        token, country = CSRF_INPUT.search(page), COUNTRY_INPUT.search(page)
+        if not token or not country:
+            raise SystemExit(f"the cart offers no checkout (status {status}):\n{page[-2000:]}")
+        self.token, self.country = token.group(1), country.group(1)
 
     def check_out(self):
         status, _ = self.request(
-            "/checkout/", {"csrfmiddlewaretoken": self.token, "painting": [self.painting_id]}
+            "/checkout/",
+            {
+                "csrfmiddlewaretoken": self.token,
+                "painting": [self.painting_id],
+                "country": self.country,
+            },
         )
         return status
 
