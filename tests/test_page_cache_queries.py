@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gallery.models import ArticlePage, JournalIndexPage
 from gallery.tests.test_query_budget import BUDGET, add_paintings, site_tree  # noqa: F401
-from pagecache import store
+from pagecache import dbcache, store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,3 +78,19 @@ def test_a_miss_stays_within_the_page_budget_and_a_hit_is_one_read(site_tree, se
     many = miss_and_hit(urls)
     assert few == many
     print("\nSQL statements (miss, hit):", many)
+
+
+def test_the_database_cache_stores_in_one_statement_and_still_culls(monkeypatch):
+    with CaptureQueriesContext(connection) as queries:
+        cache.set("speed:a", "first")
+        cache.set("speed:a", "second")  # the upsert's update
+    assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]
+    assert cache.get("speed:a") == "second"
+
+    monkeypatch.setattr(dbcache, "CULL_EVERY", 1)
+    monkeypatch.setattr(cache, "_max_entries", 4)
+    for index in range(12):
+        cache.set(f"speed:{index}", index)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pgp_cache")
+        assert cursor.fetchone()[0] <= 5
