@@ -5,7 +5,8 @@
     make bench BENCH_ARGS="--sizes 100 --db sqlite --seconds 3"     # a quick look
 
 For each database and size, in a fresh database: migrate, seed the demo
-gallery, count each page's SQL queries in process (Django's test Client),
+gallery, count each page's SQL queries in process (Django's test Client:
+rendered with the page cache off; with it on, a miss after a change and a hit),
 then start gunicorn the way the Procfile does (gunicorn.conf.py, production
 settings on plain HTTP: pgp_site.settings.bench) and measure each URL with wrk:
 once with the page cache off (PAGE_CACHE_SECONDS=0: "uncached") and once with
@@ -39,6 +40,7 @@ from common import PROJECT_ROOT, QueryCounter, ensure_wrk, free_port, gunicorn, 
 RESULT_MARK = "BENCH-RESULT "
 CEILING = "plain Django view (admin login)"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+COUNTRY_INPUT = re.compile(r'name="country" value="([A-Z]{2})"')
 
 
 def bench_environment(static_root):
@@ -97,21 +99,40 @@ def public_pages():
     ]
 
 
-def count_queries(paths):
-    """SQL statements of one request to each path, after one that makes its renditions."""
+def statements(client, path):
+    """(SQL statements of one GET, the page cache's verdict: hit, miss or None)."""
     from django.db import connection
-    from django.test import Client
+
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    return counter.count, response.get("X-Page-Cache")
+
+
+def count_queries(paths):
+    """SQL statements per path: rendered with the page cache off (after a request that
+    makes its renditions); then with it on, a miss after a change (a new generation,
+    once another page has rendered under it) and the hit that follows."""
+    from django.test import Client, override_settings
+
+    from pagecache import store
 
     client = Client()
     counts = {}
     for path in paths:
-        first = client.get(path)
-        if first.status_code != 200:
-            raise SystemExit(f"{path} answered {first.status_code}")
-        counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            client.get(path)
-        counts[path] = counter.count
+        statements(client, path)
+        counts[path] = {"uncached": statements(client, path)[0]}
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        for path in paths:
+            store.bump()
+            client = Client()  # no session cookie from the pages before
+            statements(client, paths[0] if path != paths[0] else paths[1])
+            miss, verdict = statements(client, path)
+            hit, hit_verdict = statements(client, path)
+            if verdict == "miss" and hit_verdict == "hit":
+                counts[path].update(miss=miss, hit=hit)
     return counts
 
 
@@ -156,7 +177,8 @@ class Buyer:
         request = urllib.request.Request(
             self.base + path,
             data=body,
-            headers={"Origin": self.base, "Referer": self.base + path},
+            # A Spanish browser: the cart preselects Spain, which the demo ships to.
+            headers={"Origin": self.base, "Referer": self.base + path, "Accept-Language": "es-ES"},
         )
         try:
             with self.opener.open(request, timeout=60) as response:
@@ -165,17 +187,28 @@ class Buyer:
             return error.code, error.read().decode(errors="replace")
 
     def fill_cart(self, painting_path, painting_id):
-        status, page = self.request(painting_path)
-        token = CSRF_INPUT.search(page)
-        self.token = token.group(1) if token else ""
+        # The painting page may come from the page cache: no CSRF token there,
+        # and adding to the cart needs none (the Origin header vouches).
+        self.request(painting_path)
         self.painting_id = painting_id
-        status, _ = self.request(f"/cart/add/{painting_id}/", {"csrfmiddlewaretoken": self.token})
+        status, _ = self.request(f"/cart/add/{painting_id}/", {})
         if status not in (200, 302, 303):
             raise SystemExit(f"adding painting {painting_id} to a cart answered {status}")
+        # The cart's checkout form carries the token, as a buyer's browser sees it.
+        status, page = self.request("/cart/")
+        token, country = CSRF_INPUT.search(page), COUNTRY_INPUT.search(page)
+        if not token or not country:
+            raise SystemExit(f"the cart offers no checkout (status {status}):\n{page[-2000:]}")
+        self.token, self.country = token.group(1), country.group(1)
 
     def check_out(self):
         status, _ = self.request(
-            "/checkout/", {"csrfmiddlewaretoken": self.token, "painting": [self.painting_id]}
+            "/checkout/",
+            {
+                "csrfmiddlewaretoken": self.token,
+                "painting": [self.painting_id],
+                "country": self.country,
+            },
         )
         return status
 
@@ -332,18 +365,23 @@ def print_table(result):
     uncached, cached = result["measured"]["uncached"], result["measured"]["cached"]
     top_u, top_c = uncached[result["ceiling"]], cached[result["ceiling"]]
     header = (
-        f"{'page':<34}{'SQL':>4}{'uncached r/s':>14}{'÷ plain':>9}{'cached r/s':>12}{'÷ plain':>9}"
+        f"{'page':<34}{'SQL':>4}{'uncached r/s':>14}{'÷ plain':>9}"
+        f"{'SQL miss/hit':>14}{'cached r/s':>12}{'÷ plain':>9}"
     )
     print(header)
     print("-" * len(header))
-    rows = [(name, path, str(queries)) for name, path, queries in result["pages"]]
-    rows += [(CEILING, result["ceiling"], ""), ("static file", result["static"], "")]
+    rows = [(name, path, queries) for name, path, queries in result["pages"]]
+    rows += [(CEILING, result["ceiling"], {}), ("static file", result["static"], {})]
     for name, path, queries in rows:
         u, c = uncached[path], cached[path]
-        print(f"{name:<34}{queries:>4}{u:>14.1f}{share(u, top_u):>9}{c:>12.1f}{share(c, top_c):>9}")
+        cached_sql = f"{queries['miss']}/{queries['hit']}" if "hit" in queries else "-"
+        print(
+            f"{name:<34}{queries.get('uncached', ''):>4}{u:>14.1f}{share(u, top_u):>9}"
+            f"{cached_sql:>14}{c:>12.1f}{share(c, top_c):>9}"
+        )
     checkout = result["checkout"]
     print(
-        f"{'checkout create (Stripe stand-in)':<34}{'':>4}{'':>14}{'':>9}"
+        f"{'checkout create (Stripe stand-in)':<34}{'':>4}{'':>14}{'':>9}{'':>14}"
         f"{checkout['rate']:>12.1f}{share(checkout['rate'], top_c):>9}"
         f"   ({checkout['count']} checkouts, {checkout['count']} paintings reserved)"
     )

@@ -3,6 +3,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
 from .models import GallerySettings
+from .query import child_paths
 
 
 class Navigation:
@@ -14,7 +15,7 @@ class Navigation:
 
     @cached_property
     def pages(self):
-        in_menu = Q(path__startswith=self.root.path, depth=self.root.depth + 1, show_in_menus=True)
+        in_menu = Q(path__in=child_paths(self.root), show_in_menus=True)
         for_buyers = Q(pk__in=self.buyer_page_ids.values())
         return list(Page.objects.live().filter(in_menu | for_buyers).order_by("path"))
 

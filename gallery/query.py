@@ -8,7 +8,9 @@ the sitemap and the shop offer only `visible()` pages; routing serves
 """
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
@@ -191,6 +193,34 @@ def attach_visible_sale_statuses(paintings):
             visible=True, for_sale=painting.for_sale, price=painting.price, state=state, now=now
         )
     return paintings
+
+
+# Above every path under a page: treebeard's alphabet ends with "Z" and a path
+# is at most 255 characters.
+PATH_CEILING = "Z" * 255
+
+
+def child_paths(parent):
+    """SQL for the paths of `parent`'s children, one index seek per child.
+
+    `path LIKE 'parent%' AND depth = n` (treebeard's children, Wagtail's menus)
+    cannot use the index on `path`: it reads every page below the parent, all
+    10,000 paintings under a site's home page. Here each child is the smallest
+    path after the previous child's whole subtree, which the index finds at once.
+    """
+    table = connection.ops.quote_name(Page._meta.db_table)
+    path = connection.ops.quote_name("path")
+    prefix = len(parent.path) + Page.steplen
+    end = parent.path + PATH_CEILING
+    sql = (
+        f"WITH RECURSIVE child(p) AS ("  # noqa: S608 - names from the model, values as parameters
+        f"SELECT MIN({path}) FROM {table} WHERE {path} > %s AND {path} <= %s"
+        f" UNION ALL SELECT (SELECT MIN(n.{path}) FROM {table} n"
+        f" WHERE n.{path} > SUBSTR(child.p, 1, {prefix}) || %s AND n.{path} <= %s)"
+        f" FROM child WHERE child.p IS NOT NULL)"
+        f" SELECT SUBSTR(p, 1, {prefix}) FROM child WHERE p IS NOT NULL"
+    )
+    return RawSQL(sql, (parent.path, end, PATH_CEILING, end))  # noqa: S611 - values as parameters
 
 
 def all_pages():

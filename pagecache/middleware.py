@@ -17,7 +17,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_head
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
-from . import store
+from . import primed, store
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,11 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache generation unavailable")
             generation = None
+        if generation is not None:
+            try:
+                primed.prime(request, generation)
+            except Exception:  # the render reads them itself
+                logger.exception("Page cache priming failed")
         response = self.get_response(request)
         if generation is None or not storable(request, response):
             return self.private(response)

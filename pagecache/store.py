@@ -70,25 +70,47 @@ def current_generation():
     return cache.get(GENERATION_KEY)
 
 
-def lifetime_end(started):
+# What each PAGE_CACHE_EXPIRES_BY function last said in this process, and under
+# which generation: path -> (generation, epoch seconds or None).
+LAPSES = {}
+
+
+def lapse_moment(path, generation, now):
+    """When something a page may show lapses by itself (epoch seconds, or None).
+
+    Asked once per generation and process: whatever could bring the moment
+    forward (a new reservation) commits a change, which replaces the
+    generation; once the moment has passed, the next one is asked for.
+    """
+    known = LAPSES.get(path)
+    if known is not None and known[0] == generation and (known[1] is None or known[1] > now):
+        return known[1]
+    moment = import_string(path)()
+    moment = moment.timestamp() if moment is not None else None
+    LAPSES[path] = (generation, moment)
+    return moment
+
+
+def lifetime_end(started, generation):
     """When a page rendered now must go: PAGE_CACHE_SECONDS from now, or sooner
     if something it may show lapses by itself before then (a reservation)."""
     ends = [started + settings.PAGE_CACHE_SECONDS]
     for path in settings.PAGE_CACHE_EXPIRES_BY:
-        moment = import_string(path)()
+        moment = lapse_moment(path, generation, started)
         if moment is not None:
-            ends.append(moment.timestamp())
+            ends.append(moment)
     return min(ends)
 
 
 def save(key, generation, response, headers):
     """Stores the page; returns its entry, or None if it would live too short a time.
 
-    The lapse times are read after rendering, so they cover at least what the
-    page saw; anything that changed since has replaced the generation.
+    The lapse times are read under the generation the page was rendered
+    under, so they cover at least what the page saw; anything that changed
+    since has replaced the generation.
     """
     started = now()
-    until = lifetime_end(started)
+    until = lifetime_end(started, generation)
     if until - started < SHORTEST_LIFE:
         return None
     # A change committed while this page rendered: it is stale already, and a CDN

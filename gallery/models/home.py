@@ -71,7 +71,10 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
         url_path = f"{parent_path}{path_components[-1]}/"
         found = {
             page.url_path: page
-            for page in all_pages().reachable().filter(url_path__in=[parent_path, url_path])
+            for page in all_pages()
+            .reachable()
+            # The slugs let the index on `slug` find them (`url_path` has none).
+            .filter(url_path__in=[parent_path, url_path], slug__in=path_components[-2:])
         }
         parent = self if parent_path == self.url_path else found.get(parent_path)
         if url_path not in found or parent is None:

@@ -298,7 +298,7 @@ if REDIS_URL:
     }
 else:
     DEFAULT_CACHE = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "pagecache.dbcache.DatabaseCache",
         "LOCATION": "pgp_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }

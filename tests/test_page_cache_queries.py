@@ -1,0 +1,96 @@
+"""What a page-cache miss and a hit cost in SQL statements on the database cache,
+for every stored page type, at two sizes of gallery. Counts, never timings.
+
+Real transactions (transaction=True): requests run in autocommit in production,
+and the cache's one-statement store (pagecache.dbcache) is used only there.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gallery.models import ArticlePage, JournalIndexPage
+from gallery.tests.test_query_budget import BUDGET, add_paintings, site_tree  # noqa: F401
+from pagecache import dbcache, store
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HIT_BUDGET = 2
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache table outlives a flushed test database: pages of other tests' runs."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page_urls(home, collection, painting):
+    return {
+        "home": home.url,
+        "collection": collection.url,
+        "painting": painting.url,
+        "journal": JournalIndexPage.objects.get().url,
+        "article": ArticlePage.objects.order_by("path").first().url,
+    }
+
+
+def statements(url):
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def miss_and_hit(urls):
+    """Each page after a change (a new generation, as any publish or sale makes),
+    once another page has been rendered under it, then again from the cache."""
+    store.bump()
+    for url in urls.values():  # renditions made, Wagtail's site root paths cached
+        Client().get(url)
+    counts = {}
+    for name, url in urls.items():
+        store.bump()
+        other = urls["article"] if name != "article" else urls["home"]
+        assert Client().get(other)["X-Page-Cache"] == "miss"
+        miss, miss_sql = statements(url)
+        hit, hit_sql = statements(url)
+        assert miss["X-Page-Cache"] == "miss", name
+        assert hit["X-Page-Cache"] == "hit", name
+        assert hit.content == miss.content
+        assert len(miss_sql) <= BUDGET, (name, "\n".join(miss_sql))
+        assert len(hit_sql) <= HIT_BUDGET, (name, "\n".join(hit_sql))
+        counts[name] = (len(miss_sql), len(hit_sql))
+    return counts
+
+
+def test_a_miss_stays_within_the_page_budget_and_a_hit_is_one_read(site_tree, settings):  # noqa: F811
+    settings.PAGE_CACHE_SECONDS = 600
+    home, collection = site_tree
+    painting = add_paintings(home, collection, 5)
+    urls = page_urls(home, collection, painting)
+    few = miss_and_hit(urls)
+
+    add_paintings(home, collection, 40, start=5)  # a full page of 24 cards and more
+    many = miss_and_hit(urls)
+    assert few == many
+    print("\nSQL statements (miss, hit):", many)
+
+
+def test_the_database_cache_stores_in_one_statement_and_still_culls(monkeypatch):
+    with CaptureQueriesContext(connection) as queries:
+        cache.set("speed:a", "first")
+        cache.set("speed:a", "second")  # the upsert's update
+    assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]
+    assert cache.get("speed:a") == "second"
+
+    monkeypatch.setattr(dbcache, "CULL_EVERY", 1)
+    monkeypatch.setattr(cache, "_max_entries", 4)
+    for index in range(12):
+        cache.set(f"speed:{index}", index)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pgp_cache")
+        assert cursor.fetchone()[0] <= 5
