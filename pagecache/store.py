@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -32,8 +33,14 @@ def enabled():
 
 
 def entry_key(url):
-    """A fixed-length key whatever the URL (a 2,000-character path, odd characters)."""
-    return ENTRY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+    """A fixed-length key whatever the URL (a 2,000-character path, odd characters).
+
+    It carries the static files' manifest hash: pages hold their stylesheets inline
+    under a policy listing their hashes, so a page stored before a release that
+    changed the CSS must not be served after it (it would show unstyled).
+    """
+    release = getattr(staticfiles_storage, "manifest_hash", "") or ""
+    return ENTRY_PREFIX + hashlib.sha256(f"{release}\0{url}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,15 @@ import hashlib
 import re
 
 import pytest
-from django.core.cache import cache
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import Client
 
 from pgp_site import inline_styles
-from tests.factories import shop_tree
 
 pytestmark = pytest.mark.django_db
 
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 PRELOADED_FONT = re.compile(r'<link rel="preload" href="([^"]+\.woff2)" as="font"')
-
-
-@pytest.fixture
-def shop(db, settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    tree = shop_tree()
-    cache.clear()
-    return tree
 
 
 def style_sources(response):
@@ -83,6 +74,21 @@ def test_a_stored_page_keeps_matching_the_policy(shop):
     assert len(styles) == 2
     for style in styles:
         assert sha256_source(style) in style_sources(hit)
+
+
+def test_a_release_with_new_static_files_stores_its_pages_afresh(shop, monkeypatch):
+    """The manifest hash changes when any static file does: pages stored before the
+    release carry the old stylesheets, which the new policy no longer allows."""
+    url = shop.paintings[0].url
+    staticfiles_storage.exists("css/site.css")  # sets the lazy storage up
+    storage = staticfiles_storage._wrapped
+    monkeypatch.setattr(storage, "manifest_hash", "before", raising=False)
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    monkeypatch.setattr(storage, "manifest_hash", "after", raising=False)
+    assert Client().get(url)["X-Page-Cache"] != "hit"
+    assert Client().get(url)["X-Page-Cache"] == "hit"
 
 
 def test_the_admin_policy_gets_no_hash(client):
