@@ -113,6 +113,7 @@ def test_print_lines_cost_the_same_queries_however_many(shop, buyer):
     with CaptureQueriesContext(connection) as more:
         assert buyer.get("/cart/").status_code == 200
     assert len(more) <= len(one) + 1  # + the originals' sale state, once
+    print(f"\ncart page: {len(one)} queries with 1 print line, {len(more)} with 2 + an original")
     assert buyer.cookies["cart_count"].value == "5"
 
 
