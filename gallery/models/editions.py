@@ -51,11 +51,12 @@ def _cm(value):
     return f"{value.normalize():f}"
 
 
-def free_numbers(now, proof, edition=None):
-    """The free numbers (regular or proofs) of `edition`, or of the outer query's edition:
-    available, or reserved by a reservation that has lapsed (shop.sale_status)."""
-    edition = OuterRef("pk") if edition is None else edition
-    return PrintNumber.objects.filter(edition=edition, proof=proof).filter(free_condition(now))
+def free_numbers(now, proof):
+    """The outer query's edition's free numbers (regular or proofs): available, or
+    reserved by a reservation that has lapsed (shop.sale_status)."""
+    return PrintNumber.objects.filter(edition=OuterRef("pk"), proof=proof).filter(
+        free_condition(now)
+    )
 
 
 def _count_of(numbers):
