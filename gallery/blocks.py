@@ -8,6 +8,10 @@ from wagtail.images.blocks import ImageChooserBlock
 class PaintingChooserBlock(blocks.PageChooserBlock):
     """Loads every painting of a stream with what its card shows in one query.
 
+    A painting that is unpublished, under a hidden collection or behind a password
+    keeps its place (the artist may show it again) but `on_show` is false, and the
+    block's template shows nothing of it.
+
     The page then fetches the renditions of all its images at once.
     """
 
@@ -15,8 +19,10 @@ class PaintingChooserBlock(blocks.PageChooserBlock):
         super().__init__(page_type="gallery.PaintingPage", **kwargs)
 
     def bulk_to_python(self, values):
-        paintings = self.target_model.objects.with_sale_status().select_related(
-            "image", "medium", "sale_state"
+        paintings = (
+            self.target_model.objects.with_sale_status()
+            .with_on_show()
+            .select_related("image", "medium", "sale_state")
         )
         found = paintings.in_bulk(values)
         return [found.get(pk) for pk in values]

@@ -9,7 +9,16 @@ the sitemap and the shop offer only `visible()` pages; routing serves
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from wagtail.models import Page, PageManager, PageViewRestriction
@@ -121,6 +130,13 @@ class VisiblePageQuerySet(PageQuerySet):
     def visible(self):
         """Reachable and public: what a visitor could open without a password or login."""
         return self.filter(visible_condition())
+
+    def with_on_show(self):
+        """`on_show`: would `visible()` keep the page? For what must keep hidden pages
+        (a stream's chosen paintings, which the admin still edits) yet never show them."""
+        return self.annotate(
+            on_show=ExpressionWrapper(visible_condition(), output_field=BooleanField())
+        )
 
 
 VisiblePageManager = PageManager.from_queryset(VisiblePageQuerySet)

@@ -378,6 +378,14 @@ class Order(models.Model):
         return self.number
 
     @property
+    def work_kinds(self):
+        """What the order ships: originals, prints or both (for the rates that carry them)."""
+        return {
+            WorkKind.PRINTS if is_print else WorkKind.ORIGINALS
+            for is_print in self.lines.values_list("is_print", flat=True)
+        }
+
+    @property
     def total(self):
         return self.subtotal + (self.shipping_amount or Decimal("0"))
 

@@ -318,7 +318,12 @@ PAGE_CACHE_PAGE_TYPES = [
 ]
 # Changes to these also make every stored page stale (pages, settings, images
 # and sites always do; sale state through shop.services).
-PAGE_CACHE_INVALIDATED_BY = ["gallery.Medium", "shop.ShippingRate", "taggit.Tag"]
+PAGE_CACHE_INVALIDATED_BY = [
+    "gallery.Medium",
+    "gallery.PrintProcess",
+    "shop.ShippingRate",
+    "taggit.Tag",
+]
 # When a stored page must go at the latest, whatever happens: a page showing
 # "Reserved" must not outlive the reservation.
 PAGE_CACHE_EXPIRES_BY = ["shop.services.earliest_reservation_end"]

@@ -59,6 +59,6 @@ class AdjustShippingForm(forms.Form):
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
-        rates = ShippingRate.objects.for_country(order.country.code)
+        rates = ShippingRate.objects.for_country(order.country.code, kinds=order.work_kinds)
         if rates and not self.is_bound:
             self.initial = {"shipping_name": rates[0].name, "shipping_amount": rates[0].amount}

@@ -56,9 +56,11 @@ def free_numbers(edition, proof, count, now):
     )
 
 
-def describe(edition, proof):
-    kind = "artist's proofs" if proof else "prints"
-    return f"{kind} of “{edition.page.title}” ({edition.label})"
+def describe(edition, proof, count=2):
+    """'5 prints of “Morning Tide” (…)', '1 artist's proof of …'."""
+    kind = "artist's proof" if proof else "print"
+    plural = "" if count == 1 else "s"
+    return f"{count} {kind}{plural} of “{edition.page.title}” ({edition.label})"
 
 
 def reserve_prints(order, prints, now):
@@ -84,7 +86,7 @@ def reserve_prints(order, prints, now):
         numbers = free_numbers(edition, proof, count, now)
         if len(numbers) < count:
             left = f"only {len(numbers)} left" if numbers else "none left"
-            problems.append(f"{count} {describe(edition, proof)}: {left}")
+            problems.append(f"{describe(edition, proof, count)}: {left}")
             continue
         chosen += [(edition, proof, number) for number in numbers]
     if problems:

@@ -46,6 +46,17 @@ def test_the_order_page_offers_the_adjustment_prefilled_with_the_countrys_rate(
     assert "United States of America" in form
 
 
+def test_a_print_order_is_prefilled_with_a_rate_that_carries_prints(flagged, shop_manager):
+    ShippingRateFactory(
+        name="Tube to the US", amount=Decimal("20"), countries=["US"], applies_to="prints"
+    )
+    ShippingRate.objects.filter(name="Worldwide").update(applies_to="originals")
+    flagged.lines.update(is_print=True)
+
+    form = shop_manager.get(adjust_url(flagged)).content.decode()
+    assert 'value="Tube to the US"' in form and 'value="20.00"' in form
+
+
 def test_adjusting_records_the_shipping_and_what_the_buyer_owes(flagged, shop_manager):
     response = shop_manager.post(
         adjust_url(flagged),

@@ -462,3 +462,46 @@ def test_rates_offered_are_those_that_carry_everything_in_the_cart(shop, edition
     order = Order.objects.exclude(stripe_session_id=None).get()
     options = standin.session(order.stripe_session_id)["shipping_options"]
     assert len(options) == 1
+
+
+def test_a_mixed_cart_without_a_rate_for_both_says_to_check_out_one_kind_at_a_time(
+    shop, edition, buyer
+):
+    ShippingRate.objects.all().delete()
+    ShippingRate.objects.create(name="Tube", amount=Decimal("15"), applies_to=WorkKind.PRINTS)
+    ShippingRate.objects.create(name="Crate", amount=Decimal("150"), applies_to=WorkKind.ORIGINALS)
+    choose_destination(buyer, "FR")
+    add_print(buyer, edition, "1")
+    buyer.post(f"/cart/add/{shop.paintings[1].pk}/")
+    html = buyer.get("/cart/").content.decode()
+    assert "carries originals and prints together" in html
+    assert "We have no shipping rate to France yet" not in html
+
+    buyer.post(f"/cart/prints/{edition.pk}/remove/", {"proof": ""})
+    html = buyer.get("/cart/").content.decode()
+    assert "together" not in html and "Crate" in html
+
+
+def test_removing_a_print_keeps_the_original_reserved_with_it(shop, edition, buyer, standin):
+    """Back from Stripe, then Remove the print: the painting still in the cart stays the
+    buyer's; the next checkout ends the old one and takes it over."""
+    painting = shop.paintings[1]
+    add_print(buyer, edition, "1")
+    buyer.post(f"/cart/add/{painting.pk}/")
+    assert press_checkout(buyer).status_code == 303
+    buyer.post(f"/cart/prints/{edition.pk}/remove/", {"proof": ""})
+    state = SaleState.objects.get(painting=painting)
+    assert state.status == SaleStatus.RESERVED and state.order_id is not None
+
+    assert press_checkout(buyer).status_code == 303
+    order = SaleState.objects.get(painting=painting).order
+    assert not order.lines.filter(is_print=True).exists()
+    assert PrintNumber.objects.filter(edition=edition, status=SaleStatus.RESERVED).count() == 0
+
+
+def test_removing_everything_a_checkout_held_frees_it(shop, edition, buyer, standin):
+    add_print(buyer, edition, "2")
+    assert press_checkout(buyer).status_code == 303
+    assert PrintNumber.objects.filter(edition=edition, status=SaleStatus.RESERVED).count() == 2
+    buyer.post(f"/cart/prints/{edition.pk}/remove/", {"proof": ""})
+    assert PrintNumber.objects.filter(edition=edition, status=SaleStatus.RESERVED).count() == 0

@@ -20,7 +20,7 @@ from ..cart import Cart, cart_lines, subtotal, work_kinds
 from ..models import ShippingRate, ShopSettings, country_label
 from ..sale_status import SaleStatus
 from ..services.prints import MAX_PRINTS_PER_EDITION
-from .orders import buyers_pending_orders, release_earlier_checkouts
+from .orders import buyers_pending_orders, release_removed_work
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +59,14 @@ def cart_add(request, page_id):
 
 @require_POST
 def cart_remove(request, page_id):
-    if Cart(request).remove(page_id):
+    cart = Cart(request)
+    if cart.remove(page_id):
         messages.success(request, "Removed from your cart.")
         # Back from Stripe, then Remove: this buyer's unfinished checkout of it
         # must not go on holding it (they could not even add it back).
         try:
             with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
-                release_earlier_checkouts(request, [page_id])
+                release_removed_work(request, cart, painting_ids=[page_id])
         except payments.PaymentError as error:
             logger.warning("Could not end the checkout of a removed painting: %r", error)
     return redirect("shop:cart")
@@ -83,6 +84,13 @@ def cart_detail(request):
     kinds = work_kinds(buyable, buyable_prints)
     rates = ShippingRate.objects.for_country(country, shop_countries, kinds)
     cheapest = min((rate.amount for rate in rates), default=None)
+    # Rates for each kind but none for both: the buyer can still check out one kind at a time.
+    kinds_apart = bool(
+        country
+        and not rates
+        and len(kinds) > 1
+        and ShippingRate.objects.for_country(country, shop_countries)
+    )
     response = TemplateResponse(
         request,
         "shop/cart.html",
@@ -100,6 +108,7 @@ def cart_detail(request):
             # "account" or "browser" when the cart guessed it; "chosen" by the buyer.
             "country_found_by": found_by,
             "shipping_rates": rates,
+            "kinds_apart": kinds_apart,
             "shipping_from": cheapest,
             "total_from": total + cheapest if cheapest is not None else total,
             "quantity_choices": range(1, MAX_PRINTS_PER_EDITION + 1),

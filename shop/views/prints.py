@@ -16,7 +16,7 @@ from .. import payments, same_origin
 from ..cart import MAX_PRINT_CHOICES, Cart, numbers_left
 from ..services.prints import MAX_PRINTS_PER_EDITION
 from .cart import back_to
-from .orders import buyers_pending_orders, release_earlier_checkouts
+from .orders import buyers_pending_orders, release_removed_work
 
 logger = logging.getLogger(__name__)
 
@@ -144,13 +144,14 @@ def cart_update_print(request, edition_id):
 @require_POST
 def cart_remove_print(request, edition_id):
     proof = _proof(request)
-    if proof is not None and Cart(request).remove_prints(edition_id, proof):
+    cart = Cart(request)
+    if proof is not None and cart.remove_prints(edition_id, proof):
         messages.success(request, "Removed from your cart.")
         # Back from Stripe, then Remove: the buyer's unfinished checkout of the
         # edition must not go on holding its numbers.
         try:
             with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
-                release_earlier_checkouts(request, [], [edition_id])
+                release_removed_work(request, cart, edition_ids=[edition_id])
         except payments.PaymentError as error:
             logger.warning("Could not end the checkout of a removed print: %r", error)
     return redirect("shop:cart")
