@@ -20,7 +20,13 @@ def sync_print_numbers(painting):
     removes free ones beyond an edition's size. A number sold or reserved is never removed
     (the admin form refuses an edition smaller than it)."""
     with transaction.atomic():
-        editions = list(PrintEdition.objects.filter(page=painting))
+        # Locked as a checkout locks them (id order), so no number is reserved between
+        # finding it free beyond the size and deleting it.
+        editions = list(
+            PrintEdition.objects.select_for_update(of=("self",))
+            .filter(page=painting)
+            .order_by("pk")
+        )
         keep_sold_numbers_inside(editions)
         existing = set(
             PrintNumber.objects.filter(edition__in=editions).values_list(
