@@ -124,7 +124,8 @@ class IndexFirstCompilerMixin:
     def ranked_page(self, start, stop, score_field=None):
         """One page of results, best first, in one query; with their scores in
         `score_field` if given (Wagtail's `annotate_score()`)."""
-        if self.ranked_keys is not None:
+        # A page, not every result (their keys could outnumber SQL's parameters).
+        if self.ranked_keys is not None and stop is not None:
             return self.page_of_counted_keys(self.ranked_keys[start:stop], score_field)
         score_field = score_field or "_search_score"
         best_first = f"-{score_field}" if self.BEST_FIRST.startswith("-") else score_field

@@ -173,6 +173,8 @@ def test_scores_on_request_on_the_counted_path(site_tree):
     page = list(results[:24])
     assert len(page) == 3
     assert all(isinstance(painting.relevance, float) for painting in page)
+    # Every result, unsliced, after counting: the same results, best first.
+    assert [painting.pk for painting in results] == [painting.pk for painting in page]
 
 
 # --- PostgreSQL: the index is read first, through indexes that fit -------------------
