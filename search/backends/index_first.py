@@ -8,7 +8,9 @@ come first, through the index's own full-text lookup, and only they are checked
 against the queryset (a primary-key lookup per match). Each match is scored
 once; the database sorts and keeps one page of keys, and the same statement loads
 those objects, each scored again through its own index entry for the order.
-Counting reads the same matches without scoring them.
+Counting reads the same matches without scoring them. Where checking a match
+costs more than scoring it (SQLite), counting ranks the matches instead, and the
+pages load from the keys it returned (`RANKS_WHILE_COUNTING`).
 
 A backend supplies `normalized_query()`, `has_terms()` (whether the query has
 words to look up), `index_matches()` (the matching index rows with the object's
@@ -67,6 +69,10 @@ def excluded_page_types(queryset):
 class IndexFirstCompilerMixin:
     # "score" where a lower score ranks higher (SQLite's bm25), "-score" otherwise.
     BEST_FIRST = "-score"
+    # Whether counting the matches ranks them too (see count_matches).
+    RANKS_WHILE_COUNTING = False
+    # The counted search's keys, best first.
+    ranked_keys = None
 
     def _get_filters_from_queryset(self, check_only=False):
         """Any filter will do: the queryset itself runs inside the SQL (as a
@@ -96,21 +102,50 @@ class IndexFirstCompilerMixin:
         """The primary keys of one page of matches, best first (ties: highest key
         first, as Wagtail orders them): the database scores every match once and
         keeps the page."""
-        return (
-            self.matches()
-            .annotate(score=self.score())
-            .order_by(self.BEST_FIRST, F("object_pk").desc())
-            .values("object_pk")[start:stop]
-        )
+        return self.ranked(self.matches()).values("object_pk")[start:stop]
 
-    def ranked_page(self, start, stop, score_field):
-        """One page of results with their scores, in one query."""
+    def ranked(self, matches):
+        """These index rows scored, best first (ties: highest key first)."""
+        return matches.annotate(score=self.score()).order_by(self.BEST_FIRST, F("object_pk").desc())
+
+    def count_matches(self):
+        """How many matches the queryset keeps.
+
+        Where checking a match against the queryset costs more than scoring it
+        (SQLite: the visibility of each painting's ancestors), each match is
+        checked once, here: the same statement ranks the matches kept and returns
+        all their keys, best first (SQLite's bm25 cannot feed a window count), and
+        the pages then load from these keys."""
+        if not self.RANKS_WHILE_COUNTING:
+            return self.matches().count()
+        self.ranked_keys = list(self.ranked(self.matches()).values_list("object_pk", flat=True))
+        return len(self.ranked_keys)
+
+    def ranked_page(self, start, stop, score_field=None):
+        """One page of results, best first, in one query; with their scores in
+        `score_field` if given (Wagtail's `annotate_score()`)."""
+        # A page, not every result (their keys could outnumber SQL's parameters).
+        if self.ranked_keys is not None and stop is not None:
+            return self.page_of_counted_keys(self.ranked_keys[start:stop], score_field)
+        score_field = score_field or "_search_score"
         best_first = f"-{score_field}" if self.BEST_FIRST.startswith("-") else score_field
-        return (
-            self.queryset.filter(pk__in=self.ranked_pks(start, stop))
-            .annotate(**{score_field: Subquery(self.score_of(OuterRef("pk")))})
+        return list(
+            self.with_scores(self.queryset, score_field)
+            .filter(pk__in=self.ranked_pks(start, stop))
             .order_by(best_first, "-pk")
         )
+
+    def page_of_counted_keys(self, keys, score_field):
+        """The objects of keys ranked while counting, in their order; checked
+        against the queryset again (cheap for one page: it may have changed since)."""
+        page = self.queryset.filter(pk__in=keys)
+        if score_field:
+            page = self.with_scores(page, score_field)
+        position = {pk: index for index, pk in enumerate(keys)}
+        return sorted(page, key=lambda result: position[result.pk])
+
+    def with_scores(self, queryset, score_field):
+        return queryset.annotate(**{score_field: Subquery(self.score_of(OuterRef("pk")))})
 
     def matching_in_own_order(self, start, stop):
         """Another order (price, newest): the queryset's own, over the matches."""
@@ -133,10 +168,9 @@ class IndexFirstResultsMixin:
     def _do_search(self):
         if not self.ranks_in_index():
             return super()._do_search()
-        score_field = self._score_field or "_search_score"
-        return list(self.query_compiler.ranked_page(self.start, self.stop, score_field))
+        return self.query_compiler.ranked_page(self.start, self.stop, self._score_field)
 
     def _do_count(self):
         if not self.ranks_in_index():
             return super()._do_count()
-        return self.query_compiler.matches().count()
+        return self.query_compiler.count_matches()

@@ -142,6 +142,41 @@ def test_sqlite_search_work_grows_with_the_matches_not_their_square(client, site
     assert browsing_eighty < 4 * browsing_twenty, (browsing_twenty, browsing_eighty)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own full-text path")
+def test_sqlite_checks_each_match_against_the_filters_once(client, site_tree):
+    """Checking a match's visibility costs SQLite more than scoring it: the count
+    ranks the matches it keeps, and the page loads from those keys, without a
+    second full-text search over every match."""
+    add_seascapes(site_tree, range(30))
+    statements, response = search_statements(client, {"q": "sea"})
+    assert response.context["paintings"].paginator.count == 30
+    assert len(titles(response)) == 24
+    # Paintings counted and ranked, articles, other pages: three full-text searches.
+    assert sum(" MATCH " in sql for sql, _ in statements) == 3
+
+
+def test_a_page_drops_what_was_hidden_after_counting(site_tree):
+    """The page is checked against the filters again when it loads (on SQLite,
+    from the keys the count ranked): a painting unpublished since is not shown."""
+    add_seascapes(site_tree, range(3))
+    results = get_search_backend().search("sea", PaintingPage.objects.live().order_by())
+    assert results.count() == 3
+    PaintingPage.objects.get(title="Seascape 1").unpublish()
+    assert {page.title for page in results[:24]} == {"Seascape 0", "Seascape 2"}
+
+
+def test_scores_on_request_on_the_counted_path(site_tree):
+    add_seascapes(site_tree, range(3))
+    results = get_search_backend().search("sea", PaintingPage.objects.live().order_by())
+    results = results.annotate_score("relevance")
+    assert results.count() == 3
+    page = list(results[:24])
+    assert len(page) == 3
+    assert all(isinstance(painting.relevance, float) for painting in page)
+    # Every result, unsliced, after counting: the same results, best first.
+    assert [painting.pk for painting in results] == [painting.pk for painting in page]
+
+
 # --- PostgreSQL: the index is read first, through indexes that fit -------------------
 
 
