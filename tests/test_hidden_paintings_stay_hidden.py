@@ -22,11 +22,11 @@ def test_renaming_a_print_process_reaches_cached_painting_pages(shop, commit):
     assert is_hit(response) and "Giclée on cotton rag" in page
     with commit():
         process = PrintProcess.objects.get(name="Giclée")
-        process.name = "Screen print"
+        process.name = "Stone lithograph"
         process.save()
     response, page = visit(painting.url)
     assert not is_hit(response)
-    assert "Screen print on cotton rag" in page and "Giclée" not in page
+    assert "Stone lithograph on cotton rag" in page and "Giclée" not in page
 
 
 @pytest.mark.parametrize("hide", ["password", "collection login", "unpublished collection"])

@@ -77,7 +77,11 @@ def test_a_miss_stays_within_the_page_budget_and_a_hit_is_one_read(site_tree, se
 
     add_paintings(home, collection, 40, start=5)  # a full page of 24 cards and more
     many = miss_and_hit(urls)
-    assert few == many
+    # Nothing grows with the gallery. (On PostgreSQL after the whole suite, the first
+    # round's painting once took one statement more than the second: what a process
+    # reads once, not what the number of paintings costs.)
+    for name, (miss, hit) in many.items():
+        assert miss <= few[name][0] and hit <= few[name][1], (name, few, many)
     print("\nSQL statements (miss, hit):", many)
 
 
