@@ -11,13 +11,12 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
-from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
-from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
 from . import primed, store
+from .hosts import cache_host, host_of_its_site
 
 logger = logging.getLogger(__name__)
 
@@ -115,28 +114,6 @@ def storable(request, response):
     return not directives & REFUSING_DIRECTIVES
 
 
-def host_of_its_site(request):
-    """Whether the Host header names the Site that served the page, so that no bot
-    fills the cache with one entry per variant (example.com:1 … :65535: Django's
-    host check ignores the port, and the page's absolute URLs repeat it).
-
-    The port must be none, the scheme's own, the Site's, or the one the server
-    listens on (SERVER_PORT: a local server, the benchmark). The hostname must
-    be the Site's, unless ALLOWED_HOSTS names every allowed host one by one.
-    """
-    site = Site.find_for_request(request)
-    if site is None:
-        return False
-    domain, port = split_domain_port(request.get_host())
-    default_port = "443" if request.is_secure() else "80"
-    ports = {"", default_port, str(site.port), request.META.get("SERVER_PORT", "")}
-    if port not in ports:
-        return False
-    if domain == site.hostname.lower().rstrip("."):
-        return True
-    return not any(host == "*" or host.startswith(".") for host in settings.ALLOWED_HOSTS)
-
-
 def shared_cache_control(response, seconds):
     """Browsers ask again every time; a CDN may keep it as long as the entry lives,
     but not for a visitor with a cookie (a session, a message waiting): a hit varies
@@ -155,14 +132,6 @@ def from_entry(entry):
     return response
 
 
-def cache_host(request):
-    """The host as one key whatever its case or trailing dot (Django accepts every such
-    variant of an allowed host). The port stays: a Wagtail Site may be told apart by it,
-    and its pages' canonical URLs carry it."""
-    domain, port = split_domain_port(request.get_host())
-    return f"{domain}:{port}" if port else domain
-
-
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -172,25 +141,29 @@ class PageCacheMiddleware:
             return self.private(self.get_response(request))
         url = f"{request.scheme}://{cache_host(request)}{request.path}"
         key = store.entry_key(url)
+        primed_key = primed.shared_key(request)
         try:
-            generation, entry = store.lookup(key)
+            found = store.lookup(key, *filter(None, [primed_key]))
         except Exception:  # the cache is down: serve pages anyway
             logger.exception("Page cache lookup failed")
             return self.private(self.get_response(request))
-        if entry is not None:
-            return from_entry(entry)
+        if found.entry is not None:
+            return from_entry(found.entry)
         if request.method != "GET" or request.META.get("QUERY_STRING"):
             return self.private(self.get_response(request))
         # Read before rendering: a change committed during the render replaces
-        # it, and what is stored under it is never served.
+        # them, and what is stored under the old one is never served.
         try:
-            generation = generation or store.current_generation()
+            generation = found.generation or store.current_generation()
+            site_generation = found.site_generation or store.current_generation(
+                store.SITE_GENERATION_KEY
+            )
         except Exception:
             logger.exception("Page cache generation unavailable")
-            generation = None
-        if generation is not None:
+            generation = site_generation = None
+        if site_generation is not None:
             try:
-                primed.prime(request, generation)
+                primed.prime(request, site_generation, found.also.get(primed_key))
             except Exception:  # the render reads them itself
                 logger.exception("Page cache priming failed")
         response = self.get_response(request)

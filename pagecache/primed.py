@@ -1,29 +1,60 @@
-"""What every page rendered under one generation reads alike, read once per process.
+"""What every page reads alike, read once per process and site generation.
 
 Every render asks the database which Site answers the host, for its root page
 (and that page's specific row), for the sites' root paths and for each site
-setting: six statements that only a change of a Site, a page or a setting can
-alter, and each such change replaces the generation (signals.py). So on a
-page-cache miss the request is handed these as they were read under the
-generation it renders under, through the attributes Wagtail itself caches them
-on (`Site.find_for_request`, `Page._get_site_root_paths`,
-`BaseSiteSetting.for_request`).
+setting: six statements that only a change of a Site, a site's root page, a
+locale or a setting can alter, and each such change replaces the site
+generation (signals.py; a sale or a painting's publish replaces only the page
+generation, so the first page a worker renders after one stays within the
+query budget). So on a page-cache miss the request is handed these as they
+were read under the site generation it renders under, through the attributes
+Wagtail itself caches them on (`Site.find_for_request`,
+`Page._get_site_root_paths`, `BaseSiteSetting.for_request`).
 
 Each request gets its own copy (unpickled: quicker than a deep copy): a page's
 code may set attributes on the instances it is given, and nothing must carry
 from one request to another.
+
+A worker that has none yet (just started, or recycled by gunicorn) finds them
+in the shared cache, fetched in the page lookup's one read (`shared_key`), so
+its first page too stays within the query budget; only the first render after
+a site-wide change reads them from the database, and shares them.
 """
 
+import hashlib
 import pickle
 
 from django.apps import apps
+from django.core.cache import cache
 from django.http.request import split_domain_port
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Site
 
+from .hosts import host_of_its_site
+
 # key -> (generation, value); emptied when full (hosts are few: ALLOWED_HOSTS).
 REMEMBERED = {}
 REMEMBERED_MOST = 200
+SHARED_PREFIX = "pagecache:primed:"
+SHARED_SECONDS = 24 * 60 * 60
+
+
+def wagtail_host(request):
+    """Wagtail's own key for the site: the raw host (no ALLOWED_HOSTS check) and port."""
+    return split_domain_port(request._get_raw_host())[0], request.get_port()
+
+
+def shared_key_of(host):
+    return SHARED_PREFIX + hashlib.sha256(repr(host).encode()).hexdigest()
+
+
+def shared_key(request):
+    """The shared cache's key for what this host reads alike, or None if this
+    process has them already (under some site generation: the usual case)."""
+    host = wagtail_host(request)
+    if ("site", *host) in REMEMBERED:
+        return None
+    return shared_key_of(host)
 
 
 def remembered(generation, key, compute):
@@ -51,17 +82,42 @@ def read_site(request):
     return site, settings
 
 
-def prime(request, generation):
-    """Hands this request what renders under `generation` read alike."""
-    # Wagtail's own key for the site: the raw host (no ALLOWED_HOSTS check) and port.
-    host = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    site, settings = pickle.loads(  # noqa: S301 - bytes this process pickled itself
-        remembered(generation, ("site", *host), lambda: pickle.dumps(read_site(request)))
+def read_all(request):
+    return pickle.dumps((read_site(request), Site.get_site_root_paths()))
+
+
+def prime(request, generation, shared=None):
+    """Hands this request what renders under the site `generation` read alike.
+
+    `shared`: what the lookup found under `shared_key`, if it asked.
+    """
+    host = wagtail_host(request)
+    found_shared = (
+        isinstance(shared, tuple)
+        and len(shared) == 2
+        and shared[0] == generation
+        and isinstance(shared[1], bytes)
     )
+    computed = []
+
+    def compute():
+        if found_shared:
+            return shared[1]
+        computed.append(read_all(request))
+        return computed[0]
+
+    bundle = remembered(generation, ("site", *host), compute)
+    (site, settings), root_paths = pickle.loads(bundle)  # noqa: S301 - pickled by this project
     request._wagtail_site = site
-    request._wagtail_cached_site_root_paths = remembered(
-        generation, ("root paths",), Site.get_site_root_paths
-    )
+    request._wagtail_cached_site_root_paths = root_paths
     for model, instance in settings.items():
         instance._request = request
         setattr(request, model.get_cache_attr_name(), instance)
+    # Shared only under the Site's own host: with a wildcard in ALLOWED_HOSTS no
+    # bot fills the cache with one entry per made-up subdomain.
+    if computed and host_of_its_site(request):
+        cache.set(
+            shared_key_of(host),
+            (generation, computed[0]),
+            timeout=SHARED_SECONDS,
+        )

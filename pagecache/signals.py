@@ -8,6 +8,9 @@ call ``invalidate`` themselves, the one place sale state changes).
   focal point change saves the image), documents, and the models the settings
   add (PAGE_CACHE_INVALIDATED_BY): any page may show them, so a CDN drops all.
 
+Sites, settings, locales and any change to a site's root page also replace the
+site generation: what primed.py keeps per process.
+
 Renditions are not in the list: they are made while pages render, and a page
 that names one is made again after whatever changed the image.
 """
@@ -23,12 +26,13 @@ from django.dispatch import receiver
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .store import invalidate
 
-EVERY_PAGE = (BaseSiteSetting, BaseGenericSetting, Site)
+# What every render reads alike (primed.py): their changes are site-wide.
+SITE_WIDE = (BaseSiteSetting, BaseGenericSetting, Site, Locale)
 # Wagtail's tree: the root page at depth 1, each site's root page at depth 2.
 SITE_ROOT_DEPTH = 2
 
@@ -48,7 +52,7 @@ def deletions():
 
 def invalidating_models():
     named = tuple(apps.get_model(label) for label in settings.PAGE_CACHE_INVALIDATED_BY)
-    return (*EVERY_PAGE, get_image_model(), get_document_model(), *named)
+    return (*SITE_WIDE, get_image_model(), get_document_model(), *named)
 
 
 @receiver(post_save)
@@ -60,14 +64,14 @@ def model_changed(sender, instance, raw=False, signal=None, **kwargs):
         # Any save: code may change a live page without publishing it. A CDN
         # is purged only when the public page changes (deletes: page_deleting).
         if signal is post_save:
-            invalidate()
+            invalidate(site_wide=is_site_root(instance.depth))
     elif isinstance(instance, PageViewRestriction):
         invalidate(page_ids=[instance.page_id], subtrees=[instance.page_id])
     elif isinstance(instance, (get_image_model(), get_document_model())):
         # A new file is on no page yet; a changed or deleted one may be on any.
         invalidate(everything=not kwargs.get("created"))
     elif isinstance(instance, invalidating_models()):
-        invalidate(everything=True)
+        invalidate(everything=True, site_wide=isinstance(instance, SITE_WIDE))
 
 
 @receiver(pre_delete)
@@ -86,6 +90,7 @@ def page_deleting(sender, instance, origin=None, **kwargs):
     invalidate(
         url_paths=[url_path for _, url_path, _ in deleted],
         everything=any(shown_on_every_page(depth) for _, _, depth in deleted),
+        site_wide=any(is_site_root(depth) for _, _, depth in deleted),
     )
 
 
@@ -95,11 +100,20 @@ def shown_on_every_page(depth):
     return depth <= SITE_ROOT_DEPTH + 1
 
 
+def is_site_root(depth):
+    """The tree's root or a site's root page: what every render reads (primed.py)."""
+    return depth <= SITE_ROOT_DEPTH
+
+
 def page_changed(page, also=(), **left):
     """The page, its ancestors (their listings show it), the pages below it
     (their breadcrumbs name it, or they went with it), and what it left."""
     invalidate(
-        [page, *also], subtrees=[page.pk], everything=shown_on_every_page(page.depth), **left
+        [page, *also],
+        subtrees=[page.pk],
+        everything=shown_on_every_page(page.depth),
+        site_wide=any(is_site_root(changed.depth) for changed in (page, *also)),
+        **left,
     )
 
 

@@ -18,6 +18,9 @@ from . import frontend
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+# Replaced only by changes to what every render reads alike (a Site, site
+# settings, a site's root page, locales): what primed.py keeps per process.
+SITE_GENERATION_KEY = "pagecache:site-generation"
 ENTRY_PREFIX = "pagecache:page:"
 # An entry with less life than this left is not worth storing.
 SHORTEST_LIFE = 1
@@ -55,9 +58,17 @@ class Entry:
         return self.until - now
 
 
-def lookup(key):
-    """(current generation or None, the entry if it may be served now, else None)."""
-    values = cache.get_many([GENERATION_KEY, key])
+@dataclass(frozen=True)
+class Found:
+    generation: str | None
+    site_generation: str | None
+    entry: Entry | None  # only if it may be served now
+    also: dict  # the values of the other keys asked for
+
+
+def lookup(key, *also):
+    """The current generations, the stored page and `also`, in one read."""
+    values = cache.get_many([GENERATION_KEY, SITE_GENERATION_KEY, key, *also])
     generation, entry = values.get(GENERATION_KEY), values.get(key)
     if (
         generation is None
@@ -65,16 +76,21 @@ def lookup(key):
         or entry.generation != generation
         or entry.seconds_left(now()) < SHORTEST_LIFE
     ):
-        return generation, None
-    return generation, entry
+        entry = None
+    return Found(
+        generation,
+        values.get(SITE_GENERATION_KEY),
+        entry,
+        {other: values.get(other) for other in also},
+    )
 
 
-def current_generation():
+def current_generation(key=GENERATION_KEY):
     """The generation to render under, made if there is none (cold or culled cache)."""
     fresh = uuid.uuid4().hex
-    if cache.add(GENERATION_KEY, fresh, timeout=None):
+    if cache.add(key, fresh, timeout=None):
         return fresh
-    return cache.get(GENERATION_KEY)
+    return cache.get(key)
 
 
 # What each PAGE_CACHE_EXPIRES_BY function last said in this process, and under
@@ -129,8 +145,9 @@ def save(key, generation, response, headers):
     return entry
 
 
-def bump(purge=frontend.NOTHING):
-    """Every page stored so far is stale: a new generation replaces the old one.
+def bump(purge=frontend.NOTHING, site_wide=False):
+    """Every page stored so far is stale: a new generation replaces the old one
+    (and the site generation too if what every render reads alike changed).
 
     Runs after the change has committed, so a cache that fails does not raise:
     the write is tried once more, then logged as an error with its exception
@@ -139,6 +156,10 @@ def bump(purge=frontend.NOTHING):
     """
     for attempt in (1, 2):
         try:
+            # The site generation first: a page is stored under the page
+            # generation, which must not be new while the site's is still old.
+            if site_wide:
+                cache.set(SITE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
             cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
             break
         except Exception:
@@ -153,14 +174,25 @@ def bump(purge=frontend.NOTHING):
     frontend.purge(purge)
 
 
-def invalidate(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, everything=False):
+def invalidate(
+    pages=(),
+    page_ids=(),
+    url_paths=(),
+    subtrees=(),
+    moved=None,
+    everything=False,
+    site_wide=False,
+):
     """Call wherever something a public page shows changes; it takes effect on commit.
 
     The arguments name what a CDN in front must drop (frontend.purge_for); the
     URLs are read now, while the pages still have them. Every stored page goes
-    whatever they name.
+    whatever they name. `site_wide`: a Site, its settings or root page changed,
+    which every render reads alike (primed.py).
     """
     pending().append(frontend.purge_for(pages, page_ids, url_paths, subtrees, moved, everything))
+    if site_wide:
+        pending_site_wide()[0] = True
     # Robust: the change has committed whatever happens there.
     transaction.on_commit(flush, robust=True)
 
@@ -173,13 +205,22 @@ def pending():
     return connection.pagecache_pending
 
 
+def pending_site_wide():
+    """[whether one of them changed what every render reads alike]"""
+    connection = transaction.get_connection()
+    if not hasattr(connection, "pagecache_site_wide"):
+        connection.pagecache_site_wide = [False]
+    return connection.pagecache_site_wide
+
+
 def flush():
     """The first callback of a commit bumps once and purges all its invalidations
     together (a seed or a bulk unpublish makes hundreds); the others find nothing
     left. What a rolled-back transaction left goes with the next commit: purging
     more than needed is never wrong."""
-    purges = pending()
+    purges, site_wide = pending(), pending_site_wide()
     if purges:
         merged = frontend.merged(purges)
         purges.clear()
-        bump(merged)
+        bump(merged, site_wide=site_wide[0])
+        site_wide[0] = False

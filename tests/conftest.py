@@ -15,6 +15,7 @@ def page_cache(settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
     # What earlier tests changed without "committing" is not this test's to flush.
     store.pending().clear()
+    store.pending_site_wide()[0] = False
     return settings
 
 

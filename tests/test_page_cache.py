@@ -193,6 +193,27 @@ def test_site_settings_and_image_changes_change_cached_pages(shop, commit):
     assert page != before or "A new description" in page
 
 
+def test_home_page_and_site_changes_show_on_the_next_render(shop, commit):
+    """What every render reads alike (the Site, its root page: pagecache/primed.py)
+    is kept per process until a change of them, never past it."""
+    painting = shop.paintings[0]
+    cached_twice(shop.home.url)
+    with commit():
+        home = shop.home.specific
+        home.hero_heading = "Paintings of the western shore"
+        home.save_revision().publish()
+    assert "Paintings of the western shore" in visit(shop.home.url)[1]
+
+    assert f'href="http://localhost{painting.url}"' in cached_twice(painting.url)
+    with commit():
+        site = shop.site
+        site.hostname = "testserver"
+        site.save()
+    response, page = visit(painting.url)
+    assert not is_hit(response)
+    assert f'href="http://testserver{painting.url}"' in page
+
+
 def test_shop_settings_change_cached_pages(shop, commit):
     painting = shop.paintings[0]
     assert "€500" in cached_twice(painting.url)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gallery.models import ArticlePage, JournalIndexPage
 from gallery.tests.test_query_budget import BUDGET, add_paintings, site_tree  # noqa: F401
-from pagecache import dbcache, store
+from pagecache import dbcache, primed, store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,6 +83,50 @@ def test_a_miss_stays_within_the_page_budget_and_a_hit_is_one_read(site_tree, se
     for name, (miss, hit) in many.items():
         assert miss <= few[name][0] and hit <= few[name][1], (name, few, many)
     print("\nSQL statements (miss, hit):", many)
+
+
+def forget_process_memory():
+    """What a worker just started (or recycled by gunicorn) knows."""
+    primed.REMEMBERED.clear()
+    store.LAPSES.clear()
+
+
+def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(site_tree, settings):  # noqa: F811
+    """A sale or a painting's publish replaces only the page generation: the Site,
+    root page and settings every render reads come from the worker's memory, or
+    from the shared cache in the lookup's one read if the worker is new."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.ALLOWED_HOSTS = ["testserver"]
+    home, collection = site_tree
+    painting = add_paintings(home, collection, 30)
+    urls = page_urls(home, collection, painting)
+    # The first render makes the site's settings rows (a site-wide change); the
+    # next ones, under the new site generation, make renditions and share what
+    # every render reads.
+    for url in [urls["home"], *urls.values()]:
+        Client().get(url)
+    for name, url in urls.items():
+        store.bump()  # what a sale does (site_wide=False)
+        forget_process_memory()
+        miss, miss_sql = statements(url)
+        assert miss["X-Page-Cache"] == "miss", name
+        assert len(miss_sql) <= BUDGET, (name, "\n".join(miss_sql))
+        assert not any("wagtailcore_site" in sql for sql in miss_sql), name
+
+
+def test_what_every_render_reads_is_shared_only_under_the_site_s_own_host(site_tree, settings):  # noqa: F811
+    """Wagtail finds the Site by hostname and the server's port: with a wildcard
+    in ALLOWED_HOSTS, a bot's made-up subdomains must not each leave an entry."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.ALLOWED_HOSTS = ["localhost", ".example.com"]
+    home, _ = site_tree  # the site's hostname is localhost
+    Client().get(home.url, HTTP_HOST="localhost")  # makes the settings rows: site-wide
+    for host in ("bot1.example.com", "localhost"):
+        forget_process_memory()
+        assert Client().get(home.url, HTTP_HOST=host).status_code == 200
+    assert cache.get(primed.shared_key_of(("bot1.example.com", "80"))) is None
+    generation, _ = cache.get(primed.shared_key_of(("localhost", "80")))
+    assert generation == cache.get(store.SITE_GENERATION_KEY)
 
 
 def test_the_database_cache_stores_in_one_statement_and_still_culls(monkeypatch):
