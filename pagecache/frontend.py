@@ -9,6 +9,9 @@ for a page that left or changed its place, everything below it.
 
 URLs are worked out from Wagtail's ``url_path`` alone (an ancestor's url_path
 is a prefix of its descendants'), so naming pages costs no query per page.
+Pages that show a changed page elsewhere in the tree (an article's painting
+block shows its card: title, price, sale status) are found through Wagtail's
+reference index, which Wagtail keeps as pages are saved.
 """
 
 import logging
@@ -16,10 +19,11 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.contrib.frontend_cache.backends import cloudflare, cloudfront
 from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
-from wagtail.models import Page, Site
+from wagtail.models import Page, ReferenceIndex, Site
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,9 @@ def purge_for(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, ever
     paths = {page.url_path for page in pages} | set(url_paths)
     if page_ids:
         paths |= set(Page.objects.filter(pk__in=list(page_ids)).values_list("url_path", flat=True))
+    changed = {page.pk for page in pages} | set(page_ids)
+    if changed and not everything:
+        paths |= referring_url_paths(changed)
     # Even when everything goes: a backend that purges URL by URL must still be
     # told the old URLs of the pages moved with it.
     if subtrees and (moved or not everything):
@@ -80,6 +87,21 @@ def purge_for(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, ever
                 below |= {before + path[len(after) :] for path in below if path.startswith(after)}
             paths |= below
     return Purge(frozenset(urls_of_paths(paths)), everything)
+
+
+def referring_url_paths(page_ids):
+    """url_paths of the live pages that name these in their content (a painting
+    block, a page link): they show the changed page's card or title."""
+    page_type = ContentType.objects.get_for_model(Page)
+    referring = ReferenceIndex.objects.filter(
+        base_content_type=page_type,
+        to_content_type=page_type,
+        to_object_id__in=[str(pk) for pk in page_ids],
+    ).values_list("object_id", flat=True)
+    ids = {int(pk) for pk in referring if pk.isdigit()} - set(page_ids)
+    if not ids:
+        return set()
+    return set(Page.objects.live().filter(pk__in=ids).values_list("url_path", flat=True))
 
 
 def descendant_url_paths(page_ids):

@@ -29,7 +29,7 @@ from gallery.models import GallerySettings, PaintingPage
 from pagecache import frontend, store
 from shop import services
 from shop.models import Order
-from tests.factories import ImageFactory, PaintingPageFactory, UserFactory
+from tests.factories import ImageFactory, PaintingPageFactory, StandardPageFactory, UserFactory
 from tests.helpers import is_hit, reserve, visit
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,30 @@ def test_sale_state_changes_purge_the_painting_and_its_ancestors(shop, commit, c
     with commit():
         services.release_order(order.pk, status=Order.Status.CANCELLED)
     assert BASE + painting.url in cdn
+
+
+def test_pages_showing_a_painting_in_a_block_are_purged_when_it_sells_or_changes(shop, commit, cdn):
+    painting, other = shop.paintings[0], shop.paintings[1]
+    about = StandardPageFactory(parent=shop.home, title="About", slug="about-me")
+    about.body = [("painting", {"painting": painting})]
+    about.save_revision().publish()
+    cdn.clear()
+    with commit():
+        order = reserve(painting)
+    assert BASE + about.url in cdn
+    cdn.clear()
+    with commit():
+        services.release_order(order.pk, status=Order.Status.CANCELLED)
+    assert BASE + about.url in cdn
+    cdn.clear()
+    with commit():
+        painting.title = "Renamed"
+        painting.save_revision().publish()
+    assert BASE + about.url in cdn
+    cdn.clear()
+    with commit():
+        reserve(other)  # not on the page
+    assert BASE + about.url not in cdn
 
 
 def test_publish_and_move_purge_a_cdn_but_a_draft_does_not(shop, commit, cdn):
