@@ -22,6 +22,9 @@ SESSION_KEY = "cart"
 # Different prints (edition and kind) one cart holds: enough for any buyer, and
 # a tampered session cannot make a cart page with hundreds of lines.
 MAX_PRINT_CHOICES = 10
+# The orders whose purchases already left the cart (their success page, reloaded).
+BOUGHT_KEY = "cart_bought"
+BOUGHT_REMEMBERED = 20
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,27 @@ class Cart:
         self.prints = kept
         self._save()
         return True
+
+    def remove_bought(self, order_number, painting_ids, print_counts):
+        """What an order bought leaves the cart, once per order (its success page may
+        be reloaded): its originals, and as many prints of each edition as it bought,
+        so a quantity raised in another tab after checkout keeps what was added.
+
+        print_counts: {(edition id, proof): how many the order bought}.
+        """
+        done = self.session.get(BOUGHT_KEY, [])
+        done = done if isinstance(done, list) else []
+        if order_number in done:
+            return
+        self.ids = [page_id for page_id in self.ids if page_id not in painting_ids]
+        kept = []
+        for choice in self.prints:
+            left = choice.quantity - print_counts.get(choice.key, 0)
+            if left > 0:
+                kept.append(PrintChoice(choice.edition_id, choice.proof, left))
+        self.prints = kept
+        self.session[BOUGHT_KEY] = [*done, order_number][-BOUGHT_REMEMBERED:]
+        self._save()
 
     def clear(self):
         self.ids = []

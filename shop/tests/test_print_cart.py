@@ -374,6 +374,24 @@ def test_cancel_keeps_prints_and_success_removes_them(
     assert buyer.session["cart"] == [shop.paintings[0].pk]
 
 
+def test_success_removes_what_was_bought_once_and_keeps_what_another_tab_added(
+    shop, edition, buyer, standin, django_capture_on_commit_callbacks
+):
+    add_print(buyer, edition, "2")
+    choose_destination(buyer, "FR")
+    assert buyer.post("/checkout/", checkout_fields(buyer)).status_code == 303
+    order = Order.objects.get()
+    add_print(buyer, edition, "1")  # another tab, while paying: 3 in the cart now
+    assert buyer.session["cart"] == [{"edition": edition.pk, "proof": False, "quantity": 3}]
+    standin.complete(order.stripe_session_id, paid=True, deliver=False, details=BUYER)
+    success = f"/checkout/success/?session_id={order.stripe_session_id}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.get(success).status_code == 200
+    assert buyer.session["cart"] == [{"edition": edition.pk, "proof": False, "quantity": 1}]
+    assert buyer.get(success).status_code == 200  # reloaded: the 1 left stays
+    assert buyer.session["cart"] == [{"edition": edition.pk, "proof": False, "quantity": 1}]
+
+
 # -- the number, everywhere ---------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The pages Stripe sends the shopper back to: success and cancel."""
 
 import logging
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
@@ -69,11 +70,13 @@ def _remove_bought(cart, order):
     bought = order.lines.values_list(
         "is_print", "painting_id", "print_number__edition_id", "print_number__proof"
     )
+    originals, prints = set(), Counter()
     for is_print, painting_id, edition_id, proof in bought:
         if not is_print:
-            cart.remove(painting_id)
+            originals.add(painting_id)
         elif edition_id is not None:
-            cart.remove_prints(edition_id, proof)
+            prints[(edition_id, proof)] += 1
+    cart.remove_bought(order.number, originals, prints)
 
 
 @require_GET
