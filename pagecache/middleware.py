@@ -147,6 +147,8 @@ class PageCacheMiddleware:
         except Exception:  # the cache is down: serve pages anyway
             logger.exception("Page cache lookup failed")
             return self.private(self.get_response(request))
+        if primed_key is not None:
+            primed.adopt(request, found.site_generation, found.also.get(primed_key))
         if found.entry is not None:
             return from_entry(found.entry)
         if request.method != "GET" or request.META.get("QUERY_STRING"):
@@ -163,7 +165,7 @@ class PageCacheMiddleware:
             generation = site_generation = None
         if site_generation is not None:
             try:
-                primed.prime(request, site_generation, found.also.get(primed_key))
+                primed.prime(request, site_generation)
             except Exception:  # the render reads them itself
                 logger.exception("Page cache priming failed")
         response = self.get_response(request)

@@ -21,9 +21,12 @@ its first page too stays within the query budget; only the first render after
 a site-wide change reads them from the database, and shares them.
 """
 
+import functools
 import hashlib
 import pickle
 
+import django
+import wagtail
 from django.apps import apps
 from django.core.cache import cache
 from django.http.request import split_domain_port
@@ -44,8 +47,17 @@ def wagtail_host(request):
     return split_domain_port(request._get_raw_host())[0], request.get_port()
 
 
+@functools.cache
+def code_shape():
+    """What pickled models depend on: another release's instances (a field added
+    or renamed) must not be unpickled by this one, so its key differs."""
+    shape = [(model._meta.label, [f.attname for f in model._meta.concrete_fields])
+             for model in apps.get_models()]  # fmt: skip
+    return hashlib.sha256(repr((django.VERSION, wagtail.VERSION, shape)).encode()).hexdigest()
+
+
 def shared_key_of(host):
-    return SHARED_PREFIX + hashlib.sha256(repr(host).encode()).hexdigest()
+    return SHARED_PREFIX + hashlib.sha256(repr((code_shape(), host)).encode()).hexdigest()
 
 
 def shared_key(request):
@@ -86,23 +98,24 @@ def read_all(request):
     return pickle.dumps((read_site(request), Site.get_site_root_paths()))
 
 
-def prime(request, generation, shared=None):
-    """Hands this request what renders under the site `generation` read alike.
-
-    `shared`: what the lookup found under `shared_key`, if it asked.
-    """
-    host = wagtail_host(request)
-    found_shared = (
+def adopt(request, generation, shared):
+    """Keeps what the lookup found in the shared cache, if it is of this site
+    generation, so that the worker stops asking for it (even serving only hits)."""
+    if (
         isinstance(shared, tuple)
         and len(shared) == 2
         and shared[0] == generation
         and isinstance(shared[1], bytes)
-    )
+    ):
+        remembered(generation, ("site", *wagtail_host(request)), lambda: shared[1])
+
+
+def prime(request, generation):
+    """Hands this request what renders under the site `generation` read alike."""
+    host = wagtail_host(request)
     computed = []
 
     def compute():
-        if found_shared:
-            return shared[1]
         computed.append(read_all(request))
         return computed[0]
 

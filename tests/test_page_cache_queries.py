@@ -114,6 +114,23 @@ def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(site_tre
         assert not any("wagtailcore_site" in sql for sql in miss_sql), name
 
 
+def test_a_worker_serving_only_hits_keeps_the_shared_reads_and_stops_asking(site_tree, settings):  # noqa: F811
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.ALLOWED_HOSTS = ["testserver"]
+    home, _ = site_tree
+    for _ in range(3):  # settings rows made, then shared, then stored
+        Client().get(home.url)
+    forget_process_memory()
+    hit, hit_sql = statements(home.url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert primed.SHARED_PREFIX in hit_sql[0]  # asked once, with the page
+    hit, hit_sql = statements(home.url)
+    assert len(hit_sql) == 1 and primed.SHARED_PREFIX not in hit_sql[0]
+    print(
+        "\nshared bundle:", len(cache.get(primed.shared_key_of(("testserver", "80")))[1]), "bytes"
+    )
+
+
 def test_what_every_render_reads_is_shared_only_under_the_site_s_own_host(site_tree, settings):  # noqa: F811
     """Wagtail finds the Site by hostname and the server's port: with a wildcard
     in ALLOWED_HOSTS, a bot's made-up subdomains must not each leave an entry."""
