@@ -78,8 +78,10 @@ def purge_for(pages=(), page_ids=(), url_paths=(), subtrees=(), moved=None, ever
     # Even when everything goes: a backend that purges URL by URL must still be
     # told the old URLs of the pages moved with it.
     if subtrees and (moved or not everything):
-        below = descendant_url_paths(subtrees)
-        if below is None:  # too many to name (a batch-only backend misses old URLs)
+        # After a move every old URL is named, however many: a backend that
+        # purges URL by URL cannot find them from the tree any more.
+        below = descendant_url_paths(subtrees, most=None if moved else PURGE_EVERYTHING_ABOVE)
+        if below is None:  # too many to name: purge() drops everything
             everything = True
         else:
             if moved:
@@ -104,21 +106,24 @@ def referring_url_paths(page_ids):
     return set(Page.objects.live().filter(pk__in=ids).values_list("url_path", flat=True))
 
 
-def descendant_url_paths(page_ids):
-    """url_paths of the live pages below these (None if more than are worth listing)."""
+def descendant_url_paths(page_ids, most):
+    """url_paths of the live pages below these (None if more than `most`; None: all)."""
     roots = Page.objects.filter(pk__in=list(page_ids)).values_list("path", flat=True)
     below = Q()
     for tree_path in roots:
         below |= Q(path__startswith=tree_path)
     if not below:
         return set()
-    found = list(
+    found = (
         Page.objects.live()
         .filter(below)
         .exclude(pk__in=list(page_ids))
-        .values_list("url_path", flat=True)[: PURGE_EVERYTHING_ABOVE + 1]
+        .values_list("url_path", flat=True)
     )
-    return None if len(found) > PURGE_EVERYTHING_ABOVE else set(found)
+    if most is None:
+        return set(found)
+    found = list(found[: most + 1])
+    return None if len(found) > most else set(found)
 
 
 def urls_of_paths(url_paths):

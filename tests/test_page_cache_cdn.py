@@ -207,6 +207,18 @@ def test_a_large_subtree_is_purged_url_by_url_where_the_backend_cannot(
     assert sorted(cdn) == sorted(urls("/", "/gallery/", "/gallery/sea/", *paintings))
 
 
+def test_a_large_moved_subtree_is_purged_at_its_old_urls_where_the_backend_cannot_drop_all(
+    shop, commit, cdn, monkeypatch
+):
+    monkeypatch.setattr(frontend, "PURGE_EVERYTHING_ABOVE", 2)
+    old = [p.url for p in shop.paintings]
+    with commit():
+        Page.objects.get(pk=shop.collection.pk).move(shop.home, pos="last-child")
+    new = [p.url for p in PaintingPage.objects.order_by("path")]
+    assert urls(*old, *new) <= set(cdn)
+    assert len(cdn) == len(set(cdn))
+
+
 # -- view restrictions ----------------------------------------------------------------
 
 
