@@ -70,8 +70,12 @@ class Command(BaseCommand):
 
     def point_site_at(self, hostname, port):
         """The default Site's hostname and port are what the site's own absolute URLs
-        are built from; in development they follow the address it is served at."""
-        Site.objects.filter(is_default_site=True).update(hostname=hostname, port=port)
+        are built from; in development they follow the address it is served at.
+        Saved, not updated: the page cache drops what it kept of the old address."""
+        for site in Site.objects.filter(is_default_site=True):
+            if (site.hostname, site.port) != (hostname, port):
+                site.hostname, site.port = hostname, port
+                site.save(update_fields=["hostname", "port"])
         Site.clear_site_root_paths_cache()
 
     def ensure_admin(self):
