@@ -6,10 +6,10 @@ import re
 import pytest
 
 from certificates.models import Certificate
-from gallery.tests.prints import add_edition, hold
+from gallery.tests.prints import hold
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,8 +15,7 @@ from django.urls import reverse
 from shop import services
 from shop.models import Order, PrintNumber, SaleState, ShippingRate, WorkKind
 from shop.sale_status import SaleStatus
-from shop.tests.test_editions import add_edition
-from tests.factories import UserFactory, shop_tree
+from tests.factories import UserFactory, add_edition, shop_tree
 from tests.helpers import choose_destination, post_event
 
 pytestmark = pytest.mark.django_db

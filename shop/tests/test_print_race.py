@@ -13,9 +13,8 @@ from django.db import connection
 
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus
-from shop.tests.test_editions import add_edition
 from shop.tests.test_race import Browser, run_at_once
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
