@@ -338,6 +338,21 @@ def test_removing_a_print_ends_its_checkout_but_buying_the_original_does_not(
     assert reserved_numbers(edition, prints_order) == [1]
 
 
+def test_removing_a_print_while_stripe_is_unreachable_still_removes_it(
+    shop, edition, buyer, standin, settings, caplog
+):
+    add_print(buyer, edition, "1")
+    assert press_checkout(buyer).status_code == 303
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = buyer.post(f"/cart/prints/{edition.pk}/remove/")
+    assert said(response) == ["Removed from your cart."]
+    assert not buyer.session.get("cart")
+    # The checkout holds its number until it lapses (or the buyer's next one ends it).
+    assert Order.objects.get().status == Order.Status.PENDING
+    assert reserved_numbers(edition) == [1]
+    assert "Could not end the checkout of removed work" in caplog.text
+
+
 def test_too_many_prints_in_one_checkout_is_refused(shop, buyer, settings, standin):
     settings.SHOP_MAX_PRINTS_PER_CHECKOUT = 6
     first, second = (add_edition(p, size=10, proofs=0) for p in shop.paintings)
