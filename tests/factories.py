@@ -28,6 +28,8 @@ from gallery.models import (
     HomePage,
     JournalIndexPage,
     PaintingPage,
+    PrintEdition,
+    PrintProcess,
     StandardPage,
 )
 from shop.models import Order, OrderLine, SaleState, ShippingRate, ShopSettings
@@ -175,6 +177,33 @@ class PaintingPageFactory(wagtail_factories.PageFactory):
             # misses them; the admin's next save (the revision) indexes them.
             painting.save_revision().publish()
         return painting
+
+
+def add_edition(
+    painting, size=30, proofs=0, price="180.00", process="Giclée", support="cotton rag", **fields
+):
+    """A new print edition of `painting`, 50 × 35 cm on a 60 × 45 cm sheet, published as
+    the artist would (the publish signal makes its numbers)."""
+    process, _ = PrintProcess.objects.get_or_create(name=process)
+    # As the admin would: the page as stored, with the editions it has (and their ids).
+    # A copy given an edition before still holds it unsaved: publishing it would replace it.
+    painting = PaintingPage.objects.get(pk=painting.pk)
+    painting.editions.add(
+        PrintEdition(
+            process=process,
+            support=support,
+            image_width_cm=Decimal("50"),
+            image_height_cm=Decimal("35"),
+            sheet_width_cm=Decimal("60"),
+            sheet_height_cm=Decimal("45"),
+            edition_size=size,
+            artist_proofs=proofs,
+            price=Decimal(price),
+            **fields,
+        )
+    )
+    painting.save_revision().publish()
+    return PrintEdition.objects.filter(page_id=painting.pk).latest("pk")
 
 
 class JournalIndexPageFactory(wagtail_factories.PageFactory):

@@ -82,6 +82,32 @@ def press_on_stripe(page_url, page_html, action, **fields):
     return answer.headers["Location"]
 
 
+def pay_on_standin(
+    page,
+    *,
+    email=None,
+    name="Berthe Morisot",
+    street="12 Rue de Passy",
+    city="Paris",
+    postcode="75016",
+    country="FR",
+    shipping=None,
+):
+    """In Chromium, on the stand-in's hosted checkout page: fills in the buyer's details
+    (the e-mail only if given: a signed-in buyer's is there already), picks the
+    `shipping` rate by its label if given (else the one the page has chosen), and presses Pay."""
+    if email is not None:
+        page.get_by_label("Email").fill(email)
+    if shipping is not None:
+        page.get_by_label(shipping).check()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Address line 1").fill(street)
+    page.get_by_label("Town or city").fill(city)
+    page.get_by_label("Postcode").fill(postcode)
+    page.get_by_label("Country").select_option(country)
+    page.get_by_role("button", name="Pay", exact=True).click()
+
+
 def link_in_last_mail(to=None):
     """The first http(s) URL in the newest e-mail (to `to`, if given)."""
     messages = [m for m in mail.outbox if to is None or to in m.to]

@@ -6,8 +6,7 @@ from django.test import Client
 from wagtail.models import Page, PageViewRestriction
 
 from gallery.models import PaintingPage, PrintProcess
-from shop.tests.test_editions import add_edition
-from tests.factories import PaintingPageFactory, StandardPageFactory
+from tests.factories import PaintingPageFactory, StandardPageFactory, add_edition
 from tests.helpers import is_hit, search_for, titles, visit
 
 pytestmark = pytest.mark.django_db

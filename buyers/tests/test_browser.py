@@ -9,7 +9,7 @@ from django.core import mail
 from shop.models import Order
 from stripe_standin import StripeStandin
 from tests.factories import PASSWORD, shop_tree
-from tests.helpers import link_in_last_mail
+from tests.helpers import link_in_last_mail, pay_on_standin
 
 # The live server needs committed data; serialized_rollback puts back the
 # root page and locale that migrations create, for the tests that follow.
@@ -58,13 +58,14 @@ def test_sign_up_verify_buy_and_find_the_order(page, live_server, live_standin):
     # Stripe's hosted page (the stand-in), with the account's e-mail filled in.
     page.wait_for_url(f"{live_standin.url}/pay/**")
     assert page.get_by_label("Email").input_value() == "collector@example.com"
-    page.get_by_label("Insured courier").check()
-    page.get_by_label("Full name").fill("Cora Collector")
-    page.get_by_label("Address line 1").fill("5 Rue des Peintres")
-    page.get_by_label("Town or city").fill("Lyon")
-    page.get_by_label("Postcode").fill("69001")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Pay", exact=True).click()
+    pay_on_standin(
+        page,
+        shipping="Insured courier",
+        name="Cora Collector",
+        street="5 Rue des Peintres",
+        city="Lyon",
+        postcode="69001",
+    )
 
     page.get_by_role("heading", name="Thank you for your order").wait_for()
     order = Order.objects.get(user__email="collector@example.com")

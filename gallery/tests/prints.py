@@ -1,38 +1,13 @@
-"""Print editions for the gallery's tests: published as the artist would (which makes
-their numbers), and numbers sold or reserved as checkouts leave them."""
+"""Print editions for the gallery's tests: numbers sold or reserved as checkouts leave
+them, and the painting page's print offer forms as a browser reads them."""
 
 from datetime import timedelta
-from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from gallery.models import PaintingPage, PrintEdition, PrintProcess
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus
-
-
-def add_edition(painting, size=30, proofs=0, price="180.00", process="Giclée", **fields):
-    """A new edition of `painting`, published (its numbers made by the publish signal)."""
-    process, _ = PrintProcess.objects.get_or_create(name=process)
-    # As the admin would: the page as stored, with the editions it has (and their ids).
-    painting = PaintingPage.objects.get(pk=painting.pk)
-    painting.editions.add(
-        PrintEdition(
-            process=process,
-            support=fields.pop("support", "cotton rag paper"),
-            image_width_cm=Decimal("50"),
-            image_height_cm=Decimal("35"),
-            sheet_width_cm=Decimal("60"),
-            sheet_height_cm=Decimal("45"),
-            edition_size=size,
-            artist_proofs=proofs,
-            price=Decimal(price),
-            **fields,
-        )
-    )
-    painting.save_revision().publish()
-    return PrintEdition.objects.filter(page_id=painting.pk).latest("pk")
 
 
 def hold(edition, count, status=SaleStatus.SOLD, proof=False, minutes=30):

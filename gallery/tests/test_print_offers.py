@@ -10,9 +10,9 @@ from django.test import Client
 from gallery.models import PaintingPage, PrintEdition
 from shop.models import PrintNumber
 from shop.sale_status import SaleStatus
-from tests.factories import SaleStateFactory, shop_tree
+from tests.factories import SaleStateFactory, add_edition, shop_tree
 
-from .prints import add_edition, hold, print_forms
+from .prints import hold, print_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_the_page_offers_each_edition_with_a_form_per_the_contract(painting):
 
     html = page_html(painting)
     assert "csrfmiddlewaretoken" not in html  # the page is cached for everyone
-    assert "Giclée on cotton rag paper" in html and "Deckle edge" in html
+    assert "Giclée on cotton rag" in html and "Deckle edge" in html
     assert "50 × 35 cm" in html and "19.7 × 13.8 in" in html and "60 × 45 cm" in html
     assert "signed and numbered" in html
     assert "3 of 30 left" in html and "Sold out" in html
@@ -185,7 +185,7 @@ def test_the_json_ld_offers_the_original_and_each_edition(painting):
     assert (item["artEdition"], item["artMedium"], item["artworkSurface"]) == (
         30,
         "Giclée",
-        "cotton rag paper",
+        "cotton rag",
     )
     assert item["width"]["value"] == 50.0 and item["height"]["unitCode"] == "CMT"
     assert offers[2]["itemOffered"]["artEdition"] == 3

@@ -5,8 +5,9 @@ import pytest
 from gallery.models import PaintingPage
 from gallery.tests.test_query_budget import BUDGET, add_paintings, count_queries, site_tree
 from shop.sale_status import SaleStatus
+from tests.factories import add_edition
 
-from .prints import add_edition, hold
+from .prints import hold
 
 pytestmark = pytest.mark.django_db
 

@@ -28,6 +28,14 @@ def live_standin(standin, live_server):
 
 
 @pytest.fixture
+def no_checkout_limit(settings):
+    """For shoppers who all share 127.0.0.1 (the race tests): the per-address checkout
+    limits, which have their own tests, are off."""
+    settings.SHOP_CHECKOUT_RATE = "0"
+    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 0
+
+
+@pytest.fixture
 def shop_manager(client):
     """A staff member with the shop's permissions only (not a superuser)."""
     user = UserFactory(

@@ -8,6 +8,7 @@ from django.core import mail
 from shop.models import Order, SaleState
 from shop.sale_status import SaleStatus
 from tests.factories import shop_tree
+from tests.helpers import pay_on_standin
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,13 +38,7 @@ def test_home_to_paid_order_on_the_stand_in(live_standin, live_server, page, set
     # The stand-in's hosted checkout page, as Stripe's would be.
     page.wait_for_url(re.compile(re.escape(live_standin.url) + "/pay/"))
     assert "TEST" in page.content()
-    page.get_by_label("Email").fill("collector@example.com")
-    page.get_by_label("Full name").fill("Berthe Morisot")
-    page.get_by_label("Address line 1").fill("12 Rue de Passy")
-    page.get_by_label("Town or city").fill("Paris")
-    page.get_by_label("Postcode").fill("75016")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Pay", exact=True).click()
+    pay_on_standin(page, email="collector@example.com", name="Berthe Morisot", city="Paris")
 
     page.wait_for_url(re.compile("/checkout/success/"))
     assert "Thank you for your order" in page.content()

@@ -13,33 +13,13 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from certificates.models import Certificate
-from gallery.models import PaintingPage, PrintEdition, PrintProcess
+from gallery.models import PaintingPage, PrintEdition
 from shop import services
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus, free_condition, held_condition, state_status
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
 
 pytestmark = pytest.mark.django_db
-
-
-def add_edition(painting, size=30, proofs=3, price="180.00", **fields):
-    process, _ = PrintProcess.objects.get_or_create(name="Giclée")
-    painting.editions.add(
-        PrintEdition(
-            process=process,
-            support="cotton rag",
-            image_width_cm=Decimal("50"),
-            image_height_cm=Decimal("35"),
-            sheet_width_cm=Decimal("60"),
-            sheet_height_cm=Decimal("45"),
-            edition_size=size,
-            artist_proofs=proofs,
-            price=Decimal(price),
-            **fields,
-        )
-    )
-    painting.save_revision().publish()
-    return PrintEdition.objects.filter(page_id=painting.pk).latest("pk")
 
 
 def numbers(edition, **filters):
@@ -87,7 +67,7 @@ def test_publishing_makes_each_number_once_and_follows_the_size(painting):
 
 
 def test_checkouts_take_the_lowest_free_numbers_and_a_lapse_frees_them(painting):
-    edition = add_edition(painting, size=10)
+    edition = add_edition(painting, size=10, proofs=3)
     first = reserve(edition, 2)
     second = reserve(edition, 1)
     assert [line.print_number.number for line in first.lines.all()] == [1, 2]
@@ -104,7 +84,7 @@ def test_checkouts_take_the_lowest_free_numbers_and_a_lapse_frees_them(painting)
 
 
 def test_asking_for_more_than_are_left_reserves_nothing(painting):
-    edition = add_edition(painting, size=3)
+    edition = add_edition(painting, size=3, proofs=3)
     with pytest.raises(services.CheckoutError) as refused:
         reserve(edition, 5)
     assert "only 3 left" in str(refused.value)
@@ -131,7 +111,7 @@ def test_proofs_and_withdrawn_editions_are_not_sold_unless_offered(painting):
 
 
 def test_paying_sells_the_numbers_once_and_certifies_each(painting):
-    edition = add_edition(painting, size=30)
+    edition = add_edition(painting, size=30, proofs=3)
     order = reserve(edition, 2)
     for _ in range(3):
         pay(order)
@@ -149,7 +129,7 @@ def test_paying_sells_the_numbers_once_and_certifies_each(painting):
 
 
 def test_a_payment_after_its_numbers_went_elsewhere_gets_other_numbers_or_a_refund(painting):
-    edition = add_edition(painting, size=2)
+    edition = add_edition(painting, size=2, proofs=3)
     late = reserve(edition, 1)
     PrintNumber.objects.filter(order=late).update(reserved_until=timezone.now() - timedelta(1))
     other = reserve(edition, 1)  # takes number 1, which `late` had
@@ -174,7 +154,7 @@ def test_a_payment_after_its_numbers_went_elsewhere_gets_other_numbers_or_a_refu
 
 
 def test_a_refunded_number_can_be_sold_again_and_its_certificate_is_void(painting):
-    edition = add_edition(painting, size=5)
+    edition = add_edition(painting, size=5, proofs=3)
     order = reserve(edition, 1)
     pay(order)
     number = order.lines.get().print_number
@@ -233,7 +213,7 @@ class TestTheArtistsForm:
         )
 
     def test_the_edition_cannot_shrink_below_a_number_sold(self, artist, painting):
-        edition = add_edition(painting, size=30)
+        edition = add_edition(painting, size=30, proofs=3)
         pay(reserve(edition, 5))  # numbers 1 to 5 sold
         url = f"/admin/pages/{painting.pk}/edit/"
 
@@ -251,7 +231,7 @@ class TestTheArtistsForm:
         assert numbers(edition) == [1, 2, 3, 4, 5, 1, 2, 3]
 
     def test_an_edition_with_sales_cannot_be_deleted_only_withdrawn(self, artist, painting):
-        edition = add_edition(painting, size=30)
+        edition = add_edition(painting, size=30, proofs=3)
         reserve(edition, 1)
         url = f"/admin/pages/{painting.pk}/edit/"
         response = artist.post(url, self.form(painting, edition, DELETE=True))
@@ -265,7 +245,7 @@ class TestTheArtistsForm:
         assert not edition.for_sale
 
     def test_an_edition_without_sales_is_deleted_with_its_numbers(self, artist, painting):
-        edition = add_edition(painting, size=30)
+        edition = add_edition(painting, size=30, proofs=3)
         response = artist.post(
             f"/admin/pages/{painting.pk}/edit/", self.form(painting, edition, DELETE=True)
         )
@@ -303,7 +283,7 @@ def reserve_at_once(edition, buyers):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_buyers_at_once_for_three_numbers_left():
     painting = shop_tree(prices=("2400.00",)).paintings[0]
-    edition = add_edition(painting, size=30)
+    edition = add_edition(painting, size=30, proofs=3)
     for round_number in range(ROUNDS):
         PrintNumber.objects.filter(edition=edition).update(
             status=SaleStatus.SOLD, order=None, reserved_until=None
@@ -325,7 +305,7 @@ def test_twenty_buyers_at_once_for_three_numbers_left():
 
 
 def test_the_painting_page_still_renders_with_editions(painting):
-    add_edition(painting)
+    add_edition(painting, proofs=3)
     assert Client().get(painting.url).status_code == 200
     assert PaintingPage.objects.get(pk=painting.pk).editions.count() == 1
 

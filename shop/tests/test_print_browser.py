@@ -6,10 +6,11 @@ import re
 import pytest
 
 from certificates.models import Certificate
-from gallery.tests.prints import add_edition, hold
+from gallery.tests.prints import hold
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
+from tests.helpers import pay_on_standin
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,13 +46,7 @@ def test_two_prints_from_the_painting_page_to_a_paid_order(
     page.get_by_role("button", name="Checkout").click()
 
     page.wait_for_url(re.compile(re.escape(live_standin.url) + "/pay/"))
-    page.get_by_label("Email").fill("collector@example.com")
-    page.get_by_label("Full name").fill("Gwen John")
-    page.get_by_label("Address line 1").fill("29 Rue du Cherche-Midi")
-    page.get_by_label("Town or city").fill("Paris")
-    page.get_by_label("Postcode").fill("75006")
-    page.get_by_label("Country").select_option("FR")
-    page.get_by_role("button", name="Pay", exact=True).click()
+    pay_on_standin(page, email="collector@example.com", name="Gwen John")
 
     page.wait_for_url(re.compile("/checkout/success/"))
     text = page.content()

@@ -15,8 +15,7 @@ from django.urls import reverse
 from shop import services
 from shop.models import Order, PrintNumber, SaleState, ShippingRate, WorkKind
 from shop.sale_status import SaleStatus
-from shop.tests.test_editions import add_edition
-from tests.factories import UserFactory, shop_tree
+from tests.factories import UserFactory, add_edition, shop_tree
 from tests.helpers import choose_destination, post_event
 
 pytestmark = pytest.mark.django_db
@@ -337,6 +336,21 @@ def test_removing_a_print_ends_its_checkout_but_buying_the_original_does_not(
     prints_order.refresh_from_db()
     assert prints_order.status == Order.Status.PENDING
     assert reserved_numbers(edition, prints_order) == [1]
+
+
+def test_removing_a_print_while_stripe_is_unreachable_still_removes_it(
+    shop, edition, buyer, standin, settings, caplog
+):
+    add_print(buyer, edition, "1")
+    assert press_checkout(buyer).status_code == 303
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = buyer.post(f"/cart/prints/{edition.pk}/remove/")
+    assert said(response) == ["Removed from your cart."]
+    assert not buyer.session.get("cart")
+    # The checkout holds its number until it lapses (or the buyer's next one ends it).
+    assert Order.objects.get().status == Order.Status.PENDING
+    assert reserved_numbers(edition) == [1]
+    assert "Could not end the checkout of removed work" in caplog.text
 
 
 def test_too_many_prints_in_one_checkout_is_refused(shop, buyer, settings, standin):

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from shop.models import Order
-from shop.tests.test_editions import add_edition
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
 
 pytestmark = [
     pytest.mark.browser,

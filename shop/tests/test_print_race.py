@@ -5,7 +5,6 @@ Each shopper is its own browser (cookie jar, CSRF token) talking HTTP, as in
 test_race.py, whose harness this reuses. Prints the figures it measures.
 """
 
-import re
 from collections import Counter
 
 import pytest
@@ -13,23 +12,18 @@ from django.db import connection
 
 from shop.models import Order, PrintNumber
 from shop.sale_status import SaleStatus
-from shop.tests.test_editions import add_edition
 from shop.tests.test_race import Browser, run_at_once
-from tests.factories import shop_tree
+from tests.factories import add_edition, shop_tree
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_checkout_limit"),
+]
 
 SHOPPERS = 20
 ROUNDS = 10
 LEFT = 3
 EDITION_SIZE = 30
-
-
-@pytest.fixture(autouse=True)
-def no_checkout_limit(settings, live_standin):
-    # Every shopper here shares 127.0.0.1; the per-address limits have their own tests.
-    settings.SHOP_CHECKOUT_RATE = "0"
-    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 0
 
 
 def with_last_numbers_free(edition):
@@ -45,14 +39,7 @@ def ready_to_pay(live_server, painting, edition):
     page = browser.get(painting.url).text
     added = browser.submit(f"/cart/add-print/{edition.pk}/", page, {"quantity": "1"})
     assert added.status_code == 302
-    cart = browser.get("/cart/").text
-    assert browser.submit("/cart/destination/", cart, {"country": "FR"}).status_code == 302
-    html = browser.get("/cart/").text
-    form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)[0]
-    fields = {
-        "print": re.findall(r'name="print" value="([\w-]+)"', form),
-        "country": re.search(r'name="country" value="([A-Z]{2})"', form)[1],
-    }
+    form, fields = browser.checkout_form()
     assert fields["print"] == [str(edition.pk)]
     return lambda: browser.submit("/checkout/", form, fields), browser
 

@@ -17,17 +17,13 @@ from shop.sale_status import SaleStatus
 from tests.factories import shop_tree
 
 # serialized_rollback restores the root page and locale that migrations create.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("no_checkout_limit"),
+]
 
 BUYERS = 20
 ROUNDS = 5
-
-
-@pytest.fixture(autouse=True)
-def no_checkout_limit(settings, live_standin):
-    # Every buyer here shares 127.0.0.1; the per-address limits have their own tests.
-    settings.SHOP_CHECKOUT_RATE = "0"
-    settings.SHOP_OPEN_CHECKOUTS_PER_ADDRESS = 0
 
 
 class Browser:
@@ -65,6 +61,7 @@ class Browser:
         form = re.search(r'<form method="post" action="/checkout/".*?</form>', html, re.S)[0]
         return form, {
             "painting": re.findall(r'name="painting" value="(\d+)"', form),
+            "print": re.findall(r'name="print" value="([\w-]+)"', form),
             "country": re.search(r'name="country" value="([A-Z]{2})"', form)[1],
         }
 

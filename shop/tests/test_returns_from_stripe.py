@@ -195,3 +195,20 @@ def test_back_then_remove_lets_the_buyer_add_it_again(shop, buyer, standin):
     first.refresh_from_db()
     assert first.status == Order.Status.CANCELLED
     assert standin.session(first.stripe_session_id)["status"] == "expired"
+
+
+def test_remove_while_stripe_is_unreachable_still_removes_it(
+    shop, buyer, standin, settings, caplog
+):
+    painting = shop.paintings[0]
+    stripe_page(start_checkout(buyer, painting))
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+
+    response = buyer.post(f"/cart/remove/{painting.pk}/", follow=True)
+
+    assert "Removed from your cart." in messages_of(response)
+    assert painting.title not in response.content.decode()
+    # The checkout holds the painting until it lapses (or the buyer's next one ends it).
+    assert Order.objects.get().status == Order.Status.PENDING
+    assert state_of(painting).status == SaleStatus.RESERVED
+    assert "Could not end the checkout of removed work" in caplog.text

@@ -1,8 +1,5 @@
 """The cart page and its buttons."""
 
-import logging
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,14 +12,12 @@ from django_countries.fields import Country
 
 from gallery.models import PaintingPage
 
-from .. import destination, payments, same_origin
+from .. import destination, same_origin
 from ..cart import Cart, cart_lines, subtotal, work_kinds
 from ..models import ShippingRate, ShopSettings, country_label
 from ..sale_status import SaleStatus
 from ..services.prints import MAX_PRINTS_PER_EDITION
 from .orders import buyers_pending_orders, release_removed_work
-
-logger = logging.getLogger(__name__)
 
 
 def back_to(request, fallback):
@@ -62,13 +57,7 @@ def cart_remove(request, page_id):
     cart = Cart(request)
     if cart.remove(page_id):
         messages.success(request, "Removed from your cart.")
-        # Back from Stripe, then Remove: this buyer's unfinished checkout of it
-        # must not go on holding it (they could not even add it back).
-        try:
-            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
-                release_removed_work(request, cart, painting_ids=[page_id])
-        except payments.PaymentError as error:
-            logger.warning("Could not end the checkout of a removed painting: %r", error)
+        release_removed_work(request, cart, painting_ids=[page_id])
     return redirect("shop:cart")
 
 

@@ -1,8 +1,13 @@
 """The orders placed from this browser, and the checkouts of them a new one ends."""
 
+import logging
+
+from django.conf import settings
 from django.db.models import Q
 
-from .. import services
+from .. import payments, services
+
+logger = logging.getLogger(__name__)
 
 ORDERS_SESSION_KEY = "orders"
 
@@ -46,11 +51,21 @@ def release_removed_work(request, cart, painting_ids=(), edition_ids=()):
     """Back from Stripe, then Remove: the buyer's unfinished checkout of what was
     removed must not go on holding it. It ends only if nothing it holds is still in
     the cart: ending it would free a painting the buyer still means to buy (the next
-    checkout ends it anyway, or it lapses)."""
+    checkout ends it anyway, or it lapses). Stripe failing or slow only leaves it to
+    lapse: the work is out of the cart either way."""
     orders = _holding(request, painting_ids, edition_ids).prefetch_related("lines__print_number")
-    for order in orders[:5]:
-        if not any(_still_in_cart(line, cart) for line in order.lines.all()):
-            services.cancel_checkout(order.pk, reason="The buyer removed it from the cart.")
+    try:
+        with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
+            for order in orders[:5]:
+                if not any(_still_in_cart(line, cart) for line in order.lines.all()):
+                    services.cancel_checkout(order.pk, reason="The buyer removed it from the cart.")
+    except payments.PaymentError as error:
+        logger.warning(
+            "Could not end the checkout of removed work (paintings %s, editions %s): %r",
+            list(painting_ids),
+            list(edition_ids),
+            error,
+        )
 
 
 def release_earlier_checkouts(request, painting_ids, edition_ids=()):

@@ -1,8 +1,5 @@
 """Prints in the cart: added from the painting page, changed or removed on the cart page."""
 
-import logging
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,13 +9,11 @@ from django.views.decorators.http import require_POST
 
 from gallery.models import PaintingPage, PrintEdition
 
-from .. import payments, same_origin
+from .. import same_origin
 from ..cart import MAX_PRINT_CHOICES, Cart, numbers_left
 from ..services.prints import MAX_PRINTS_PER_EDITION
 from .cart import back_to
 from .orders import buyers_pending_orders, release_removed_work
-
-logger = logging.getLogger(__name__)
 
 QUANTITY_REFUSED = f"Please choose how many prints you want: 1 to {MAX_PRINTS_PER_EDITION}."
 
@@ -147,11 +142,5 @@ def cart_remove_print(request, edition_id):
     cart = Cart(request)
     if proof is not None and cart.remove_prints(edition_id, proof):
         messages.success(request, "Removed from your cart.")
-        # Back from Stripe, then Remove: the buyer's unfinished checkout of the
-        # edition must not go on holding its numbers.
-        try:
-            with payments.time_budget(settings.STRIPE_CHECKOUT_BUDGET_SECONDS):
-                release_removed_work(request, cart, edition_ids=[edition_id])
-        except payments.PaymentError as error:
-            logger.warning("Could not end the checkout of a removed print: %r", error)
+        release_removed_work(request, cart, edition_ids=[edition_id])
     return redirect("shop:cart")
