@@ -18,6 +18,7 @@ key as `object_pk`), `score()` on those rows, `score_of(pk)` (one object's
 score), and `BEST_FIRST` (how its scores sort).
 """
 
+from django.db import connections
 from django.db.models import Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND, WhereNode
@@ -115,7 +116,13 @@ class IndexFirstCompilerMixin:
         returns all their keys, best first (SQLite's bm25 cannot feed a window
         count), and the pages then load from these keys: a later page costs no
         more than the first."""
-        self.ranked_keys = list(self.ranked(self.matches()).values_list("object_pk", flat=True))
+        ranked = self.ranked(self.matches()).values_list("object_pk")
+        # Read as the database returns them (integers on both): through the ORM,
+        # a conversion per key cost ~2 ms for 2,500 matches.
+        sql, params = ranked.query.sql_with_params()
+        with connections[ranked.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            self.ranked_keys = [key for (key,) in cursor.fetchall()]
         return len(self.ranked_keys)
 
     def ranked_page(self, start, stop, score_field=None):
