@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from .models.site import Medium
+from .query import PATH_CEILING
 
 # By the longest side, with limits from ShopSettings (small_max_cm, medium_max_cm).
 SIZE_CHOICES = [("small", "Small"), ("medium", "Medium"), ("large", "Large")]
@@ -237,7 +238,13 @@ def filter_paintings(queryset, cleaned_data, shop_settings):
     """
     collection = cleaned_data.get("collection")
     if collection is not None:
-        queryset = queryset.child_of(collection)
+        # Wagtail's child_of() compares paths with LIKE, which SQLite cannot
+        # answer from the index on `path`: it read every page of the gallery.
+        queryset = queryset.filter(
+            path__gt=collection.path,
+            path__lte=collection.path + PATH_CEILING,
+            depth=collection.depth + 1,
+        )
     if cleaned_data.get("medium") is not None:
         queryset = queryset.filter(medium=cleaned_data["medium"])
     if cleaned_data.get("available"):

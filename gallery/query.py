@@ -60,29 +60,36 @@ class NoHiddenAncestorOrSelf(Expression):
         (self.path,) = exprs
 
     def as_sql(self, compiler, connection):
+        """The paths of hidden pages are read once per statement, as a set (SQLite
+        keeps it as a temporary index), and each of the page's ancestors, one per
+        level down to its own depth, is looked up in it: a few comparisons per page.
+        The planner is led from the (few) view restrictions to their pages, and
+        finds unpublished pages through the partial index on their paths (the
+        search app's migrations 0002 and 0003)."""
         path, params = compiler.compile(self.path)
         quote = connection.ops.quote_name
-        hidden = f"NOT h.{quote('live')}"
+        pages = f"{quote(Page._meta.db_table)} h"
+        hidden = f"SELECT h.{quote('path')} FROM {pages} WHERE NOT h.{quote('live')}"  # noqa: S608 - names from the models, values as parameters
         if self.restricted:
             hidden += (
-                f" OR EXISTS (SELECT 1 FROM {quote(PageViewRestriction._meta.db_table)} r"  # noqa: S608 - names from the models, values as parameters
-                f" WHERE r.{quote('page_id')} = h.{quote('id')})"
+                f" UNION ALL SELECT (SELECT h.{quote('path')} FROM {pages}"  # noqa: S608 - names from the models, values as parameters
+                f" WHERE h.{quote('id')} = r.{quote('page_id')})"
+                f" FROM {quote(PageViewRestriction._meta.db_table)} r"
             )
-        pages = f"{quote(Page._meta.db_table)} h"
         step = Page.steplen
-        ancestors = ", ".join(
-            f"SUBSTR({path}, 1, {step * depth})" for depth in range(1, INDEXED_ANCESTOR_DEPTH + 1)
-        )
+        checks = [f"SUBSTR({path}, 1, {step}) NOT IN ({hidden})"] + [
+            f"(LENGTH({path}) < {length} OR SUBSTR({path}, 1, {length}) NOT IN ({hidden}))"
+            for length in range(2 * step, step * INDEXED_ANCESTOR_DEPTH + 1, step)
+        ]
         longest = step * INDEXED_ANCESTOR_DEPTH
-        sql = (
-            f"(NOT EXISTS (SELECT 1 FROM {pages} WHERE h.{quote('path')} IN ({ancestors})"  # noqa: S608 - names from the models, values as parameters
-            f" AND ({hidden}))"
-            f" AND (LENGTH({path}) <= {longest} OR NOT EXISTS (SELECT 1 FROM {pages}"
-            f" WHERE h.{quote('path')} = SUBSTR({path}, 1, LENGTH(h.{quote('path')}))"
-            f" AND ({hidden}))))"
+        deeper = (
+            f"(LENGTH({path}) <= {longest} OR NOT EXISTS (SELECT 1 FROM ({hidden}) d"  # noqa: S608 - names from the models, values as parameters
+            f" WHERE d.{quote('path')} = SUBSTR({path}, 1, LENGTH(d.{quote('path')}))))"
         )
-        # The path appears once per ancestor level, then twice in the fallback.
-        return sql, tuple(params) * (INDEXED_ANCESTOR_DEPTH + 2)
+        # The path appears once at the first level, twice at each further one,
+        # then twice in the fallback for deeper pages.
+        uses = 1 + 2 * (INDEXED_ANCESTOR_DEPTH - 1) + 2
+        return "(" + " AND ".join([*checks, deeper]) + ")", tuple(params) * uses
 
     def as_postgresql(self, compiler, connection):
         """The same condition in a form PostgreSQL checks in microseconds per page

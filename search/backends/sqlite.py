@@ -38,7 +38,6 @@ class NoIndex(Func):
 
 class IndexFirstQueryCompiler(IndexFirstCompilerMixin, SQLiteSearchQueryCompiler):
     BEST_FIRST = "score"  # bm25: lower is better
-    RANKS_WHILE_COUNTING = True
 
     def normalized_query(self):
         return normalize(self.query)
