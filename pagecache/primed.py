@@ -18,7 +18,10 @@ from one request to another.
 A worker that has none yet (just started, or recycled by gunicorn) finds them
 in the shared cache, fetched in the page lookup's one read (`shared_key`), so
 its first page too stays within the query budget; only the first render after
-a site-wide change reads them from the database, and shares them.
+a site-wide change reads them from the database, and shares them. Reads are
+kept no longer than a stored page (PAGE_CACHE_SECONDS): a change that sends no
+signal (loaddata, a queryset update) replaces no generation, yet shows within
+that time, as it does on stored pages.
 """
 
 import functools
@@ -28,18 +31,20 @@ import pickle
 import django
 import wagtail
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.http.request import split_domain_port
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Site
 
+from . import store
 from .hosts import host_of_its_site
 
-# key -> (generation, value); emptied when full (hosts are few: ALLOWED_HOSTS).
+# ("site", hostname, port) -> (site generation, read at, pickled reads); emptied
+# when full (hosts are few: ALLOWED_HOSTS, and only the Site's own is shared).
 REMEMBERED = {}
 REMEMBERED_MOST = 200
 SHARED_PREFIX = "pagecache:primed:"
-SHARED_SECONDS = 24 * 60 * 60
 
 
 def wagtail_host(request):
@@ -60,24 +65,33 @@ def shared_key_of(host):
     return SHARED_PREFIX + hashlib.sha256(repr((code_shape(), host)).encode()).hexdigest()
 
 
+def usable(reads, generation):
+    """Reads of this site generation, and no older than a stored page may be: a
+    change that sends no signal (loaddata, a queryset update, a data migration)
+    replaces no generation, and must show within PAGE_CACHE_SECONDS all the same."""
+    return (
+        isinstance(reads, tuple)
+        and len(reads) == 3
+        and reads[0] == generation
+        and isinstance(reads[2], bytes)
+        and 0 <= store.now() - reads[1] < settings.PAGE_CACHE_SECONDS
+    )
+
+
 def shared_key(request):
     """The shared cache's key for what this host reads alike, or None if this
-    process has them already (under some site generation: the usual case)."""
+    process holds them, fresh (their generation is checked once it is known)."""
     host = wagtail_host(request)
-    if ("site", *host) in REMEMBERED:
+    known = REMEMBERED.get(("site", *host))
+    if known is not None and usable(known, known[0]):
         return None
     return shared_key_of(host)
 
 
-def remembered(generation, key, compute):
-    known = REMEMBERED.get(key)
-    if known is not None and known[0] == generation:
-        return known[1]
-    value = compute()
+def remember(host, reads):
     if len(REMEMBERED) >= REMEMBERED_MOST:
         REMEMBERED.clear()
-    REMEMBERED[key] = (generation, value)
-    return value
+    REMEMBERED[("site", *host)] = reads
 
 
 def site_settings_models():
@@ -90,8 +104,7 @@ def read_site(request):
     if site is None:
         return None, {}
     site.root_page.specific  # noqa: B018 - loads and keeps it on the instance
-    settings = {model: model.for_site(site) for model in site_settings_models()}
-    return site, settings
+    return site, {model: model.for_site(site) for model in site_settings_models()}
 
 
 def read_all(request):
@@ -99,38 +112,29 @@ def read_all(request):
 
 
 def adopt(request, generation, shared):
-    """Keeps what the lookup found in the shared cache, if it is of this site
-    generation, so that the worker stops asking for it (even serving only hits)."""
-    if (
-        isinstance(shared, tuple)
-        and len(shared) == 2
-        and shared[0] == generation
-        and isinstance(shared[1], bytes)
-    ):
-        remembered(generation, ("site", *wagtail_host(request)), lambda: shared[1])
+    """Keeps what the lookup found in the shared cache, if usable, so that the
+    worker stops asking for it (even serving only hits)."""
+    if usable(shared, generation):
+        remember(wagtail_host(request), shared)
 
 
 def prime(request, generation):
     """Hands this request what renders under the site `generation` read alike."""
     host = wagtail_host(request)
-    computed = []
-
-    def compute():
-        computed.append(read_all(request))
-        return computed[0]
-
-    bundle = remembered(generation, ("site", *host), compute)
-    (site, settings), root_paths = pickle.loads(bundle)  # noqa: S301 - pickled by this project
+    reads = REMEMBERED.get(("site", *host))
+    if not usable(reads, generation):
+        reads = (generation, store.now(), read_all(request))
+        remember(host, reads)
+        # Shared only under the Site's own host: with a wildcard in ALLOWED_HOSTS
+        # no bot fills the cache with one entry per made-up subdomain.
+        share = True
+    else:
+        share = False
+    (site, site_settings), root_paths = pickle.loads(reads[2])  # noqa: S301 - pickled here
     request._wagtail_site = site
     request._wagtail_cached_site_root_paths = root_paths
-    for model, instance in settings.items():
+    for model, instance in site_settings.items():
         instance._request = request
         setattr(request, model.get_cache_attr_name(), instance)
-    # Shared only under the Site's own host: with a wildcard in ALLOWED_HOSTS no
-    # bot fills the cache with one entry per made-up subdomain.
-    if computed and host_of_its_site(request):
-        cache.set(
-            shared_key_of(host),
-            (generation, computed[0]),
-            timeout=SHARED_SECONDS,
-        )
+    if share and host_of_its_site(request):
+        cache.set(shared_key_of(host), reads, timeout=settings.PAGE_CACHE_SECONDS)

@@ -20,7 +20,7 @@ import weakref
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
@@ -29,6 +29,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from .frontend import PURGE_EVERYTHING_ABOVE
 from .store import invalidate
 
 # What every render reads alike (primed.py): their changes are site-wide.
@@ -64,7 +65,7 @@ def model_changed(sender, instance, raw=False, signal=None, **kwargs):
         # Any save: code may change a live page without publishing it. A CDN
         # is purged only when the public page changes (deletes: page_deleting).
         if signal is post_save:
-            invalidate(site_wide=is_site_root(instance.depth))
+            invalidate(site_wide=holds_a_site_root([instance.path]))
     elif isinstance(instance, PageViewRestriction):
         invalidate(page_ids=[instance.page_id], subtrees=[instance.page_id])
     elif isinstance(instance, (get_image_model(), get_document_model())):
@@ -83,15 +84,28 @@ def page_deleting(sender, instance, origin=None, **kwargs):
     if isinstance(origin, QuerySet) and issubclass(origin.model, Page):
         if origin in deletions():
             return
-        deleted = list(origin.values_list("pk", "url_path", "depth"))
-        deletions()[origin] = {pk for pk, _, _ in deleted}
+        deleted = list(origin.values_list("pk", "url_path", "depth", "path"))
+        deletions()[origin] = {pk for pk, *_ in deleted}
     else:
-        deleted = [(instance.pk, instance.url_path, instance.depth)]
+        deleted = [(instance.pk, instance.url_path, instance.depth, instance.path)]
     invalidate(
-        url_paths=[url_path for _, url_path, _ in deleted],
-        everything=any(shown_on_every_page(depth) for _, _, depth in deleted),
-        site_wide=any(is_site_root(depth) for _, _, depth in deleted),
+        # Named while they exist, so pages showing them in a block are purged too
+        # (past a few hundred, every page goes anyway: frontend.purge).
+        page_ids=[pk for pk, *_ in deleted] if len(deleted) <= PURGE_EVERYTHING_ABOVE else (),
+        url_paths=[url_path for _, url_path, _, _ in deleted],
+        everything=any(shown_on_every_page(depth) for _, _, depth, _ in deleted)
+        or len(deleted) > PURGE_EVERYTHING_ABOVE,
+        site_wide=holds_a_site_root(tops([path for *_, path in deleted])),
     )
+
+
+def tops(tree_paths):
+    """The highest of these tree paths: every other one is below one of them."""
+    found = []
+    for path in sorted(tree_paths):
+        if not found or not path.startswith(found[-1]):
+            found.append(path)
+    return found
 
 
 def shown_on_every_page(depth):
@@ -100,9 +114,14 @@ def shown_on_every_page(depth):
     return depth <= SITE_ROOT_DEPTH + 1
 
 
-def is_site_root(depth):
-    """The tree's root or a site's root page: what every render reads (primed.py)."""
-    return depth <= SITE_ROOT_DEPTH
+def holds_a_site_root(tree_paths):
+    """Whether a Site's root page is at one of these tree paths or below: its row,
+    URL path and the root paths are what every render reads (primed.py). A Site
+    may be rooted at any page, not only at depth 2."""
+    below = Q()
+    for tree_path in tree_paths:
+        below |= Q(root_page__path__startswith=tree_path)
+    return bool(below) and Site.objects.filter(below).exists()
 
 
 def page_changed(page, also=(), **left):
@@ -112,7 +131,7 @@ def page_changed(page, also=(), **left):
         [page, *also],
         subtrees=[page.pk],
         everything=shown_on_every_page(page.depth),
-        site_wide=any(is_site_root(changed.depth) for changed in (page, *also)),
+        site_wide=holds_a_site_root([changed.path for changed in (page, *also)]),
         **left,
     )
 

@@ -188,11 +188,10 @@ def invalidate(
     The arguments name what a CDN in front must drop (frontend.purge_for); the
     URLs are read now, while the pages still have them. Every stored page goes
     whatever they name. `site_wide`: a Site, its settings or root page changed,
-    which every render reads alike (primed.py); so may have whatever changes
-    `everything` (rare: settings, seeding, images), so it counts as site-wide.
+    which every render reads alike (primed.py).
     """
     pending().append(frontend.purge_for(pages, page_ids, url_paths, subtrees, moved, everything))
-    if site_wide or everything:
+    if site_wide:
         pending_site_wide()[0] = True
     # Robust: the change has committed whatever happens there.
     transaction.on_commit(flush, robust=True)

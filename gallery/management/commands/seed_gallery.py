@@ -63,9 +63,10 @@ class Command(BaseCommand):
                 self.stdout.write("Deleting the existing demo content…")
                 delete_demo_site()
             demo = build_demo_site(paintings=paintings, stdout=self.stdout)
-            # Bulk-made pages send no signals: every stored page, and a CDN's
-            # copy of every page, goes once this commits.
-            invalidate(everything=True)
+            # Bulk-made pages send no signals: every stored page, a CDN's copy
+            # of every page and what every render reads (a new site root) go
+            # once this commits.
+            invalidate(everything=True, site_wide=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo site built: {demo.summary()}; {time.monotonic() - started:.1f} s in all."
