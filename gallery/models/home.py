@@ -1,6 +1,9 @@
 """The home page: hero, featured series, selected paintings, latest journal notes."""
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -13,6 +16,7 @@ from ..images import (
     attach_images,
     image_field,
 )
+from ..prepared import PreparedQuery
 from ..query import VisiblePageManager, all_pages
 from .collections import CollectionPage
 from .journal import ArticlePage
@@ -88,14 +92,7 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
         return RouteResult(page)
 
     def get_featured_paintings(self):
-        return list(
-            PaintingPage.objects.visible()
-            .filter(home_features__page=self)
-            .order_by("home_features__sort_order")
-            .with_sale_status()
-            .with_prints_from()
-            .select_related("medium", "sale_state")
-        )
+        return FEATURED_PAINTINGS(home_id=self.pk, now=timezone.now())
 
     def vary_selection(self, paintings, featured_collection=None):
         """The selected paintings in an order that keeps the home page varied.
@@ -154,6 +151,21 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
             latest_articles=articles,
         )
         return context
+
+
+def featured_paintings(home_id, now=None):
+    """The home page's selected paintings a visitor could open, in the artist's
+    order, with what their cards show but images."""
+    return (
+        PaintingPage.objects.visible()
+        .filter(home_features__page=home_id)
+        .order_by("home_features__sort_order")
+        .with_sale_status(now)
+        .with_prints_from(now)
+    )
+
+
+FEATURED_PAINTINGS = PreparedQuery(featured_paintings, home_id=int, now=datetime)
 
 
 def alternate_collections(paintings, collection_of):

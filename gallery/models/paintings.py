@@ -1,11 +1,13 @@
 """A painting: what the artist edits. Its sale state is the shop's (shop.SaleState)."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -24,6 +26,7 @@ from ..images import (
     attach_images,
     image_field,
 )
+from ..prepared import PreparedQuery
 from ..query import PaintingManager
 from .editions import PrintEdition
 from .mixins import SeoMixin
@@ -187,11 +190,7 @@ class PaintingPage(SeoMixin, Page):
         status come in one query, and the main image with the gallery's images (and every
         rendition the template and share tags use) in two more.
         """
-        loaded = (
-            PaintingPage.objects.with_sale_status()
-            .select_related("medium", "sale_state")
-            .get(pk=self.pk)
-        )
+        (loaded,) = PAINTING_DETAILS(pk=self.pk, now=timezone.now())
         self._state.fields_cache.update(loaded._state.fields_cache)
         self.sale_status = loaded.sale_status
         gallery = list(self.gallery_images.all())
@@ -221,13 +220,7 @@ class PaintingPage(SeoMixin, Page):
         how many numbers are left (`numbers_left`, `proofs_left`): one query.
 
         The live editions (a preview shows them too, not the draft's)."""
-        return list(
-            PrintEdition.objects.filter(page_id=self.pk)
-            .offered()
-            .select_related("process")
-            .with_numbers_left()
-            .order_by("sort_order", "pk")
-        )
+        return OFFERED_EDITIONS(page_id=self.pk, now=timezone.now())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -239,6 +232,31 @@ class PaintingPage(SeoMixin, Page):
         )
         context["collection"] = self.get_parent()
         return context
+
+
+def painting_details(pk, now=None):
+    """The painting with its medium, its sale state and its sale status."""
+    return (
+        PaintingPage.objects.with_sale_status(now)
+        .select_related("medium", "sale_state")
+        .filter(pk=pk)
+    )
+
+
+def offered_editions(page_id, now=None):
+    """A painting's offered editions in the artist's order, with their process and
+    how many numbers are left."""
+    return (
+        PrintEdition.objects.filter(page_id=page_id)
+        .offered()
+        .select_related("process")
+        .with_numbers_left(now)
+        .order_by("sort_order", "pk")
+    )
+
+
+PAINTING_DETAILS = PreparedQuery(painting_details, pk=int, now=datetime)
+OFFERED_EDITIONS = PreparedQuery(offered_editions, page_id=int, now=datetime)
 
 
 class PaintingGalleryImage(Orderable):
