@@ -24,14 +24,16 @@ from django.db import connections
 
 UNPREPARED = object()
 
-# Two sets of values no page holds, one per kind of value a query takes.
+# Two sets of values no page holds, one per kind of value a query takes. The
+# strings differ in length too: SQL that depends on a value's length (a
+# SUBSTR up to it) then differs between the two, and is never prepared.
 PROBES = {
     datetime.datetime: (
         datetime.datetime(1901, 2, 3, 4, 5, 6, 700001, tzinfo=datetime.UTC),
         datetime.datetime(1902, 3, 4, 5, 6, 7, 800002, tzinfo=datetime.UTC),
     ),
     int: (987_654_301, 876_543_201),
-    str: ("\x1eprobe-a\x1e", "\x1eprobe-b\x1e"),
+    str: ("\x1eprobe-a\x1e", "\x1eprobe-b, longer\x1e"),
 }
 
 

@@ -205,15 +205,17 @@ class PaintingPage(SeoMixin, Page):
     def get_view_restrictions(self):
         """Wagtail's answer (restrictions on the page and its ancestors, an alias's
         taken from its source page) in one query instead of two: the page's ancestors
-        are named by its own path, and only an alias among them needs a look-up."""
+        are named by its own path, and only an alias among them needs a look-up.
+        Both sides are subqueries on page ids: a condition on the joined page's path
+        OR'd with another made SQLite read every page."""
         if self.alias_of_id:
             return super().get_view_restrictions()
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
-        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__in=sources)
-        )
+        ancestors = Page.objects.filter(path__in=paths)
+        own = ancestors.filter(alias_of__isnull=True).values("pk")
+        sources = ancestors.filter(alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(Q(page__in=own) | Q(page__in=sources))
 
     def get_editions(self):
         """The editions offered for sale, in the artist's order, with their process and

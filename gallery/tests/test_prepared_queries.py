@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -125,6 +127,20 @@ def test_a_query_whose_values_shape_its_sql_is_built_each_time():
     assert [p.title for p in by_prefix(prefix="Painting 2")] == ["Painting 2"]
     assert by_prefix.statement() is None
     assert by_prefix.count(prefix="Painting") == len(tree.paintings)
+
+
+def test_a_query_shaped_by_a_values_length_is_built_each_time():
+    """SQL that inlines something of a value (here its length) fits one length only."""
+    tree = shop_tree()
+
+    def under(path):
+        matches = RawSQL(f"SUBSTR(path, 1, {len(path)}) = %s", (path,), BooleanField())  # noqa: S611 - the test's own SQL
+        return PaintingPage.objects.annotate(under=matches).filter(under=True)
+
+    by_path = PreparedQuery(under, path=str)
+    assert by_path.count(path=tree.collection.path) == len(tree.paintings)
+    assert by_path.statement() is None
+    assert len(by_path(path=tree.home.path)) == len(tree.paintings)
 
 
 def test_pages_show_each_change_of_sale_state_and_a_new_painting(gallery):
