@@ -23,6 +23,9 @@ from .journal import ArticlePage
 from .mixins import LiveRouteMixin, SeoMixin
 from .paintings import PaintingPage
 
+# The journal's newest notes the home page shows.
+LATEST_ARTICLE_COUNT = 3
+
 
 class HomePage(LiveRouteMixin, SeoMixin, Page):
     objects = VisiblePageManager()
@@ -125,10 +128,10 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
     def get_featured_collection(self):
         if not self.featured_collection_id:
             return None
-        return CollectionPage.objects.visible().filter(pk=self.featured_collection_id).first()
+        return next(iter(VISIBLE_COLLECTION(pk=self.featured_collection_id)), None)
 
-    def get_latest_articles(self, count=3):
-        return list(ArticlePage.objects.visible().order_by("-date", "-pk")[:count])
+    def get_latest_articles(self):
+        return LATEST_ARTICLES()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -166,6 +169,12 @@ def featured_paintings(home_id, now=None):
 
 
 FEATURED_PAINTINGS = PreparedQuery(featured_paintings, home_id=int, now=datetime)
+VISIBLE_COLLECTION = PreparedQuery(
+    lambda pk: CollectionPage.objects.visible().filter(pk=pk), pk=int
+)
+LATEST_ARTICLES = PreparedQuery(
+    lambda: ArticlePage.objects.visible().order_by("-date", "-pk")[:LATEST_ARTICLE_COUNT]
+)
 
 
 def alternate_collections(paintings, collection_of):

@@ -2,6 +2,7 @@
 they stand for give, with each call's own values: the time now (a reservation
 lapses), the page. Counts and values, never timings."""
 
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,7 +16,12 @@ from django.utils import timezone
 
 from gallery.models import HomePageFeaturedPainting, PaintingPage
 from gallery.models.collections import LISTED_PAINTINGS, paintings_under
-from gallery.models.home import FEATURED_PAINTINGS, featured_paintings
+from gallery.models.home import (
+    FEATURED_PAINTINGS,
+    LATEST_ARTICLES,
+    VISIBLE_COLLECTION,
+    featured_paintings,
+)
 from gallery.models.paintings import (
     OFFERED_EDITIONS,
     PAINTING_DETAILS,
@@ -28,7 +34,9 @@ from gallery.tests.prints import add_edition, hold
 from shop.models import SaleState
 from shop.sale_status import SaleStatus
 from tests.factories import (
+    ArticlePageFactory,
     CollectionPageFactory,
+    JournalIndexPageFactory,
     PaintingPageFactory,
     SaleStateFactory,
     shop_tree,
@@ -36,7 +44,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PREPARED = (LISTED_PAINTINGS, FEATURED_PAINTINGS, PAINTING_DETAILS, OFFERED_EDITIONS)
+PREPARED = (
+    LISTED_PAINTINGS,
+    FEATURED_PAINTINGS,
+    VISIBLE_COLLECTION,
+    LATEST_ARTICLES,
+    PAINTING_DETAILS,
+    OFFERED_EDITIONS,
+)
 
 
 @pytest.fixture
@@ -53,6 +68,8 @@ def gallery():
     hold(edition, 2)
     for order, painting in enumerate(tree.paintings):
         HomePageFeaturedPainting.objects.create(page=tree.home, painting=painting, sort_order=order)
+    tree.home.featured_collection = tree.collection
+    tree.home.save()
     tree.reserved_until, tree.edition = soon, edition
     return tree
 
@@ -114,6 +131,17 @@ def test_a_painting_and_its_editions_are_what_their_querysets_give(gallery):
             (e.pk, e.numbers_left, e.process.name) for e in built
         ]
     assert [e.numbers_left for e in OFFERED_EDITIONS(now=timezone.now(), **values)] == [0]
+
+
+def test_the_home_page_shows_its_series_and_notes_while_visible(gallery):
+    journal = JournalIndexPageFactory(parent=gallery.home)
+    ArticlePageFactory(parent=journal, title="Studio notes", date=datetime.date(2026, 1, 1))
+    page = Client().get(gallery.home.url).content.decode()
+    assert "featured-collection-heading" in page and "Studio notes" in page
+    gallery.collection.unpublish()
+    journal.unpublish()
+    page = Client().get(gallery.home.url).content.decode()
+    assert "featured-collection-heading" not in page and "Studio notes" not in page
 
 
 def test_a_query_whose_values_shape_its_sql_is_built_each_time():
