@@ -78,10 +78,12 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
         url_path = f"{parent_path}{path_components[-1]}/"
         found = {
             page.url_path: page
-            for page in all_pages()
-            .reachable()
-            # The slugs let the index on `slug` find them (`url_path` has none).
-            .filter(url_path__in=[parent_path, url_path], slug__in=path_components[-2:])
+            for page in ROUTED_PAGES(
+                parent_path=parent_path,
+                url_path=url_path,
+                parent_slug=path_components[-2] if len(path_components) > 1 else "",
+                slug=path_components[-1],
+            )
         }
         parent = self if parent_path == self.url_path else found.get(parent_path)
         if url_path not in found or parent is None:
@@ -168,6 +170,17 @@ def featured_paintings(home_id, now=None):
     )
 
 
+def routed_pages(parent_path, url_path, parent_slug, slug):
+    """The page at `url_path` and its parent, if reachable (HomePage.route)."""
+    return (
+        all_pages()
+        .reachable()
+        # The slugs let the index on `slug` find them (`url_path` has none).
+        .filter(url_path__in=[parent_path, url_path], slug__in=[parent_slug, slug])
+    )
+
+
+ROUTED_PAGES = PreparedQuery(routed_pages, parent_path=str, url_path=str, parent_slug=str, slug=str)
 FEATURED_PAINTINGS = PreparedQuery(featured_paintings, home_id=int, now=datetime)
 VISIBLE_COLLECTION = PreparedQuery(
     lambda pk: CollectionPage.objects.visible().filter(pk=pk), pk=int

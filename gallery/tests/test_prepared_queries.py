@@ -19,6 +19,7 @@ from gallery.models.collections import LISTED_PAINTINGS, paintings_under
 from gallery.models.home import (
     FEATURED_PAINTINGS,
     LATEST_ARTICLES,
+    ROUTED_PAGES,
     VISIBLE_COLLECTION,
     featured_paintings,
 )
@@ -45,6 +46,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PREPARED = (
+    ROUTED_PAGES,
     LISTED_PAINTINGS,
     FEATURED_PAINTINGS,
     VISIBLE_COLLECTION,
