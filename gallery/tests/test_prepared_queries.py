@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gallery.context_processors import NAVIGATION_PAGES
 from gallery.models import HomePageFeaturedPainting, PaintingPage
 from gallery.models.collections import LISTED_PAINTINGS, paintings_under
 from gallery.models.home import (
@@ -46,6 +47,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PREPARED = (
+    NAVIGATION_PAGES,
     ROUTED_PAGES,
     LISTED_PAINTINGS,
     FEATURED_PAINTINGS,
