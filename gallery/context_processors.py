@@ -3,7 +3,29 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
 from .models import GallerySettings
-from .query import child_paths
+from .prepared import PreparedQuery
+from .query import child_path_bounds, child_paths_between
+
+BUYER_ROLES = ("shipping_returns", "privacy", "contact")
+
+
+def navigation_pages(path, end, length, shipping_returns_id, privacy_id, contact_id):
+    """The live children of the page at `path` shown in menus, and the pages for buyers
+    (an id of 0 for a role with no page)."""
+    in_menu = Q(path__in=child_paths_between(path, end, length), show_in_menus=True)
+    for_buyers = Q(pk__in=[shipping_returns_id, privacy_id, contact_id])
+    return Page.objects.live().filter(in_menu | for_buyers).order_by("path")
+
+
+NAVIGATION_PAGES = PreparedQuery(
+    navigation_pages,
+    path=str,
+    end=str,
+    length=int,
+    shipping_returns_id=int,
+    privacy_id=int,
+    contact_id=int,
+)
 
 
 class Navigation:
@@ -15,9 +37,9 @@ class Navigation:
 
     @cached_property
     def pages(self):
-        in_menu = Q(path__in=child_paths(self.root), show_in_menus=True)
-        for_buyers = Q(pk__in=self.buyer_page_ids.values())
-        return list(Page.objects.live().filter(in_menu | for_buyers).order_by("path"))
+        path, end, length = child_path_bounds(self.root.path)
+        ids = {f"{role}_id": self.buyer_page_ids.get(role, 0) for role in BUYER_ROLES}
+        return NAVIGATION_PAGES(path=path, end=end, length=length, **ids)
 
     @cached_property
     def menu(self):
@@ -35,10 +57,7 @@ class Navigation:
     def buyer_pages(self):
         """Shipping & returns, privacy and contact, by role; None where unset or not live."""
         by_id = {page.pk: page for page in self.pages}
-        return {
-            role: by_id.get(self.buyer_page_ids.get(role))
-            for role in ("shipping_returns", "privacy", "contact")
-        }
+        return {role: by_id.get(self.buyer_page_ids.get(role)) for role in BUYER_ROLES}
 
 
 def navigation(request):

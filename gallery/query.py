@@ -231,19 +231,28 @@ def child_paths(parent):
     10,000 paintings under a site's home page. Here each child is the smallest
     path after the previous child's whole subtree, which the index finds at once.
     """
+    return child_paths_between(*child_path_bounds(parent.path))
+
+
+def child_path_bounds(path):
+    """(path, the end of its subtree, the length of its children's paths)."""
+    return path, path + PATH_CEILING, len(path) + Page.steplen
+
+
+def child_paths_between(path, end, length):
+    """child_paths() from child_path_bounds(): every value a parameter, so the
+    statement is the same for every parent (gallery.prepared)."""
     table = connection.ops.quote_name(Page._meta.db_table)
-    path = connection.ops.quote_name("path")
-    prefix = len(parent.path) + Page.steplen
-    end = parent.path + PATH_CEILING
+    column = connection.ops.quote_name("path")
     sql = (
         f"WITH RECURSIVE child(p) AS ("  # noqa: S608 - names from the model, values as parameters
-        f"SELECT MIN({path}) FROM {table} WHERE {path} > %s AND {path} <= %s"
-        f" UNION ALL SELECT (SELECT MIN(n.{path}) FROM {table} n"
-        f" WHERE n.{path} > SUBSTR(child.p, 1, {prefix}) || %s AND n.{path} <= %s)"
+        f"SELECT MIN({column}) FROM {table} WHERE {column} > %s AND {column} <= %s"
+        f" UNION ALL SELECT (SELECT MIN(n.{column}) FROM {table} n"
+        f" WHERE n.{column} > SUBSTR(child.p, 1, CAST(%s AS INTEGER)) || %s AND n.{column} <= %s)"
         f" FROM child WHERE child.p IS NOT NULL)"
-        f" SELECT SUBSTR(p, 1, {prefix}) FROM child WHERE p IS NOT NULL"
+        f" SELECT SUBSTR(p, 1, CAST(%s AS INTEGER)) FROM child WHERE p IS NOT NULL"
     )
-    return RawSQL(sql, (parent.path, end, PATH_CEILING, end))  # noqa: S611 - values as parameters
+    return RawSQL(sql, (path, end, length, PATH_CEILING, end, length))  # noqa: S611 - values as parameters
 
 
 def all_pages():

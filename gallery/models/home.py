@@ -1,6 +1,9 @@
 """The home page: hero, featured series, selected paintings, latest journal notes."""
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -13,11 +16,15 @@ from ..images import (
     attach_images,
     image_field,
 )
+from ..prepared import PreparedQuery
 from ..query import VisiblePageManager, all_pages
 from .collections import CollectionPage
 from .journal import ArticlePage
 from .mixins import LiveRouteMixin, SeoMixin
 from .paintings import PaintingPage
+
+# The journal's newest notes the home page shows.
+LATEST_ARTICLE_COUNT = 3
 
 
 class HomePage(LiveRouteMixin, SeoMixin, Page):
@@ -71,10 +78,12 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
         url_path = f"{parent_path}{path_components[-1]}/"
         found = {
             page.url_path: page
-            for page in all_pages()
-            .reachable()
-            # The slugs let the index on `slug` find them (`url_path` has none).
-            .filter(url_path__in=[parent_path, url_path], slug__in=path_components[-2:])
+            for page in ROUTED_PAGES(
+                parent_path=parent_path,
+                url_path=url_path,
+                parent_slug=path_components[-2] if len(path_components) > 1 else "",
+                slug=path_components[-1],
+            )
         }
         parent = self if parent_path == self.url_path else found.get(parent_path)
         if url_path not in found or parent is None:
@@ -88,14 +97,7 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
         return RouteResult(page)
 
     def get_featured_paintings(self):
-        return list(
-            PaintingPage.objects.visible()
-            .filter(home_features__page=self)
-            .order_by("home_features__sort_order")
-            .with_sale_status()
-            .with_prints_from()
-            .select_related("medium", "sale_state")
-        )
+        return FEATURED_PAINTINGS(home_id=self.pk, now=timezone.now())
 
     def vary_selection(self, paintings, featured_collection=None):
         """The selected paintings in an order that keeps the home page varied.
@@ -128,10 +130,10 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
     def get_featured_collection(self):
         if not self.featured_collection_id:
             return None
-        return CollectionPage.objects.visible().filter(pk=self.featured_collection_id).first()
+        return next(iter(VISIBLE_COLLECTION(pk=self.featured_collection_id)), None)
 
-    def get_latest_articles(self, count=3):
-        return list(ArticlePage.objects.visible().order_by("-date", "-pk")[:count])
+    def get_latest_articles(self):
+        return LATEST_ARTICLES()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -154,6 +156,38 @@ class HomePage(LiveRouteMixin, SeoMixin, Page):
             latest_articles=articles,
         )
         return context
+
+
+def featured_paintings(home_id, now=None):
+    """The home page's selected paintings a visitor could open, in the artist's
+    order, with what their cards show but images."""
+    return (
+        PaintingPage.objects.visible()
+        .filter(home_features__page=home_id)
+        .order_by("home_features__sort_order")
+        .with_sale_status(now)
+        .with_prints_from(now)
+    )
+
+
+def routed_pages(parent_path, url_path, parent_slug, slug):
+    """The page at `url_path` and its parent, if reachable (HomePage.route)."""
+    return (
+        all_pages()
+        .reachable()
+        # The slugs let the index on `slug` find them (`url_path` has none).
+        .filter(url_path__in=[parent_path, url_path], slug__in=[parent_slug, slug])
+    )
+
+
+ROUTED_PAGES = PreparedQuery(routed_pages, parent_path=str, url_path=str, parent_slug=str, slug=str)
+FEATURED_PAINTINGS = PreparedQuery(featured_paintings, home_id=int, now=datetime)
+VISIBLE_COLLECTION = PreparedQuery(
+    lambda pk: CollectionPage.objects.visible().filter(pk=pk), pk=int
+)
+LATEST_ARTICLES = PreparedQuery(
+    lambda: ArticlePage.objects.visible().order_by("-date", "-pk")[:LATEST_ARTICLE_COUNT]
+)
 
 
 def alternate_collections(paintings, collection_of):

@@ -1,11 +1,13 @@
 """A painting: what the artist edits. Its sale state is the shop's (shop.SaleState)."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -24,6 +26,7 @@ from ..images import (
     attach_images,
     image_field,
 )
+from ..prepared import PreparedQuery
 from ..query import PaintingManager
 from .editions import PrintEdition
 from .mixins import SeoMixin
@@ -187,11 +190,7 @@ class PaintingPage(SeoMixin, Page):
         status come in one query, and the main image with the gallery's images (and every
         rendition the template and share tags use) in two more.
         """
-        loaded = (
-            PaintingPage.objects.with_sale_status()
-            .select_related("medium", "sale_state")
-            .get(pk=self.pk)
-        )
+        (loaded,) = PAINTING_DETAILS(pk=self.pk, now=timezone.now())
         self._state.fields_cache.update(loaded._state.fields_cache)
         self.sale_status = loaded.sale_status
         gallery = list(self.gallery_images.all())
@@ -206,28 +205,24 @@ class PaintingPage(SeoMixin, Page):
     def get_view_restrictions(self):
         """Wagtail's answer (restrictions on the page and its ancestors, an alias's
         taken from its source page) in one query instead of two: the page's ancestors
-        are named by its own path, and only an alias among them needs a look-up."""
+        are named by its own path, and only an alias among them needs a look-up.
+        Both sides are subqueries on page ids: a condition on the joined page's path
+        OR'd with another made SQLite read every page."""
         if self.alias_of_id:
             return super().get_view_restrictions()
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
-        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__in=sources)
-        )
+        ancestors = Page.objects.filter(path__in=paths)
+        own = ancestors.filter(alias_of__isnull=True).values("pk")
+        sources = ancestors.filter(alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(Q(page__in=own) | Q(page__in=sources))
 
     def get_editions(self):
         """The editions offered for sale, in the artist's order, with their process and
         how many numbers are left (`numbers_left`, `proofs_left`): one query.
 
         The live editions (a preview shows them too, not the draft's)."""
-        return list(
-            PrintEdition.objects.filter(page_id=self.pk)
-            .offered()
-            .select_related("process")
-            .with_numbers_left()
-            .order_by("sort_order", "pk")
-        )
+        return OFFERED_EDITIONS(page_id=self.pk, now=timezone.now())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -239,6 +234,31 @@ class PaintingPage(SeoMixin, Page):
         )
         context["collection"] = self.get_parent()
         return context
+
+
+def painting_details(pk, now=None):
+    """The painting with its medium, its sale state and its sale status."""
+    return (
+        PaintingPage.objects.with_sale_status(now)
+        .select_related("medium", "sale_state")
+        .filter(pk=pk)
+    )
+
+
+def offered_editions(page_id, now=None):
+    """A painting's offered editions in the artist's order, with their process and
+    how many numbers are left."""
+    return (
+        PrintEdition.objects.filter(page_id=page_id)
+        .offered()
+        .select_related("process")
+        .with_numbers_left(now)
+        .order_by("sort_order", "pk")
+    )
+
+
+PAINTING_DETAILS = PreparedQuery(painting_details, pk=int, now=datetime)
+OFFERED_EDITIONS = PreparedQuery(offered_editions, page_id=int, now=datetime)
 
 
 class PaintingGalleryImage(Orderable):

@@ -9,8 +9,11 @@ picture file or rendition, another site address, currency or language is
 another key, and the old entry is never asked for again.
 
 Whoever adds a field to templates/includes/painting_card.html adds it to
-`card_key` too. Cards whose renditions were not prefetched (their markup
-would cost a query) or whose picture URLs are signed are rendered afresh.
+`card_key` too; `{% cached_collection_card %}` does the same for the gallery
+index's collection cards (`collection_card_key`,
+templates/includes/collection_card.html). Cards whose renditions were not
+prefetched (their markup would cost a query) or whose picture URLs are signed
+are rendered afresh.
 """
 
 import hashlib
@@ -81,17 +84,38 @@ def card_key(request, painting, extras):
     )
 
 
+def collection_card_key(request, collection, extras):
+    """card_key's counterpart for templates/includes/collection_card.html."""
+    picture = picture_part(collection.cover_image)
+    if picture is None or request is None:
+        return None
+    site = Site.find_for_request(request)
+    return (
+        "collection",
+        collection.pk,
+        collection.title,
+        collection.url_path,
+        collection.years,
+        picture,
+        site.pk if site else None,
+        tuple(collection._get_site_root_paths(request)),
+        translation.get_language(),
+        extras,
+    )
+
+
 class CachedCardNode(template.Node):
-    def __init__(self, nodelist, painting, extras):
+    def __init__(self, nodelist, painting, extras, key_of=card_key):
         self.nodelist = nodelist
         self.painting = painting
         self.extras = extras
+        self.key_of = key_of
 
     def render(self, context):
         painting = self.painting.resolve(context)
         extras = tuple(extra.resolve(context) for extra in self.extras)
         try:
-            key = card_key(context.get("request"), painting, extras)
+            key = self.key_of(context.get("request"), painting, extras)
             if key is not None:
                 key = hashlib.sha256(repr(key).encode()).digest()
         except (AttributeError, TypeError):  # not a painting with card data
@@ -126,4 +150,20 @@ def cached_card(parser, token):
     parser.delete_first_token()
     return CachedCardNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
+
+
+@register.tag("cached_collection_card")
+def cached_collection_card(parser, token):
+    """{% cached_collection_card collection [what else…] %}…{% endcached_collection_card %}"""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("cached_collection_card needs the collection")
+    nodelist = parser.parse(("endcached_collection_card",))
+    parser.delete_first_token()
+    return CachedCardNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        [parser.compile_filter(b) for b in bits[2:]],
+        key_of=collection_card_key,
     )
