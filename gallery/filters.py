@@ -57,6 +57,15 @@ FILTER_FIELDS = (
 )
 
 
+def filters_set(filters):
+    """How many of the valid filters narrow the paintings: a price of 0 does
+    (compared by identity: Decimal("0") == False)."""
+    return sum(
+        not (value is None or value is False or value == "")
+        for value in (filters.get(name) for name in FILTER_FIELDS)
+    )
+
+
 class NumberOnlyInput(forms.NumberInput):
     """Never writes a non-number back into <input type=number> (that is invalid HTML)."""
 
@@ -188,7 +197,7 @@ class PaintingFilterForm(forms.Form):
     @property
     def active_filter_count(self):
         """How many filters narrow the paintings (the Filter button shows it)."""
-        return sum(self.filters.get(name) not in (None, "", False) for name in FILTER_FIELDS)
+        return filters_set(self.filters)
 
     @property
     def has_active_filters(self):

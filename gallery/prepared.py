@@ -6,8 +6,8 @@ ancestor. Building that queryset and compiling it cost Django several times
 what the database takes to run it, on every request, though its SQL never
 changes: only the values in it do (the time now, the page's path or id).
 
-`PreparedQuery(build, name=kind, …)` builds `build(**values)` once per database
-alias, with made-up probe values, and finds where each value lands among the
+`PreparedQuery(build, name=kind, …)` builds `build(**values)` once per process
+(one database: the default), with made-up probe values, and finds where each value lands among the
 statement's parameters. It builds it once more with other probes: unless the
 SQL is the same and exactly those parameters moved, a value shapes the SQL
 itself (a list's length, a None) and the query is never prepared (each call
@@ -20,6 +20,7 @@ import copy
 import datetime
 import threading
 
+from django.conf import settings
 from django.db import connections
 
 UNPREPARED = object()
@@ -40,6 +41,9 @@ PROBES = {
 def probe(kind, which, index):
     value = PROBES[kind][which]
     if kind is datetime.datetime:
+        # As the time now is: aware, or naive where USE_TZ is off (SQLite refuses
+        # an aware one then).
+        value = value if settings.USE_TZ else value.replace(tzinfo=None)
         return value + datetime.timedelta(seconds=index)
     if kind is int:
         return value + index

@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from shop.models import ShopSettings
 
-from ..filters import FILTER_FIELDS, PaintingFilterForm, filter_paintings, painting_ordering
+from ..filters import PaintingFilterForm, filter_paintings, filters_set, painting_ordering
 from ..images import (
     CARD_IMAGE,
     SHARE_IMAGE_SPEC,
@@ -96,9 +96,7 @@ class CollectionPage(LiveRouteMixin, SeoMixin, Page):
     def listed_paintings(self, filters, shop_settings):
         """get_paintings() filtered and sorted; unfiltered (the page most visitors
         open), by the statement compiled once per process (LISTED_PAINTINGS)."""
-        if any(filters.get(name) for name in FILTER_FIELDS) or painting_ordering(
-            filters.get("sort")
-        ):
+        if filters_set(filters) or painting_ordering(filters.get("sort")):
             return filter_paintings(self.get_paintings(), filters, shop_settings)
         return LISTED_PAINTINGS.pages(
             path=self.path,

@@ -32,7 +32,7 @@ from gallery.models.paintings import (
 )
 from gallery.prepared import PreparedQuery
 from gallery.query import PATH_CEILING
-from gallery.tests.prints import add_edition, hold
+from gallery.tests.prints import hold
 from shop.models import SaleState
 from shop.sale_status import SaleStatus
 from tests.factories import (
@@ -41,6 +41,7 @@ from tests.factories import (
     JournalIndexPageFactory,
     PaintingPageFactory,
     SaleStateFactory,
+    add_edition,
     shop_tree,
 )
 
