@@ -91,10 +91,9 @@ def forget_process_memory():
     store.LAPSES.clear()
 
 
-def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(site_tree, settings):  # noqa: F811
-    """A sale or a painting's publish replaces only the page generation: the Site,
-    root page and settings every render reads come from the worker's memory, or
-    from the shared cache in the lookup's one read if the worker is new."""
+@pytest.fixture
+def warmed(site_tree, settings):  # noqa: F811
+    """30 paintings, every page rendered: (the page URLs, a painting)."""
     settings.PAGE_CACHE_SECONDS = 600
     settings.ALLOWED_HOSTS = ["testserver"]
     home, collection = site_tree
@@ -105,6 +104,14 @@ def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(site_tre
     # every render reads.
     for url in [urls["home"], *urls.values()]:
         Client().get(url)
+    return urls, painting
+
+
+def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(warmed):
+    """A sale or a painting's publish replaces only the page generation: the Site,
+    root page and settings every render reads come from the worker's memory, or
+    from the shared cache in the lookup's one read if the worker is new."""
+    urls, _ = warmed
     for name, url in urls.items():
         store.bump()  # what a sale does (site_wide=False)
         forget_process_memory()
@@ -115,17 +122,11 @@ def test_a_new_worker_s_first_miss_after_a_sale_stays_within_the_budget(site_tre
 
 
 @pytest.mark.parametrize("tag", [None, "a-new-tag"])
-def test_a_painting_published_with_a_new_tag_keeps_the_budget(site_tree, settings, tag):  # noqa: F811
+def test_a_painting_published_with_a_new_tag_keeps_the_budget(warmed, tag):
     """taggit.Tag is in PAGE_CACHE_INVALIDATED_BY, so a new tag drops every page;
     but no tag is among what every render reads alike (primed.py), so the site
     generation stays and a new worker's first miss keeps the budget."""
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.ALLOWED_HOSTS = ["testserver"]
-    home, collection = site_tree
-    painting = add_paintings(home, collection, 30)
-    urls = page_urls(home, collection, painting)
-    for url in [urls["home"], *urls.values()]:
-        Client().get(url)
+    urls, painting = warmed
     before = cache.get(store.SITE_GENERATION_KEY)
     painting = painting.specific
     if tag:

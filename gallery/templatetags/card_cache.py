@@ -24,6 +24,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from wagtail.models import Site
 
+from gallery.markup_memory import remembered
 from shop.models import ShopSettings
 
 register = template.Library()
@@ -122,13 +123,7 @@ class CachedCardNode(template.Node):
             key = None
         if key is None:
             return self.nodelist.render(context)
-        markup = CARDS.get(key)
-        if markup is None:
-            markup = self.nodelist.render(context)
-            if len(CARDS) >= CARDS_MOST:
-                CARDS.clear()
-            CARDS[key] = markup
-        return markup
+        return remembered(CARDS, CARDS_MOST, key, lambda: self.nodelist.render(context))
 
 
 @receiver(setting_changed)

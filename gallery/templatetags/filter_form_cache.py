@@ -13,6 +13,7 @@ Whoever makes the form's template read something else adds it to `form_key`.
 from django import template
 from django.utils import translation
 
+from gallery.markup_memory import remembered
 from shop.models import ShopSettings
 
 register = template.Library()
@@ -52,13 +53,7 @@ class CachedFilterFormNode(template.Node):
         )
         if key is None:
             return self.nodelist.render(context)
-        markup = FORMS.get(key)
-        if markup is None:
-            markup = self.nodelist.render(context)
-            if len(FORMS) >= FORMS_MOST:
-                FORMS.clear()
-            FORMS[key] = markup
-        return markup
+        return remembered(FORMS, FORMS_MOST, key, lambda: self.nodelist.render(context))
 
 
 @register.tag("cached_filter_form")

@@ -23,6 +23,8 @@ from wagtail.images.models import Filter, Picture, ResponsiveImage
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_image_tags
 
+from gallery.markup_memory import remembered
+
 register = template.Library()
 # Everything Wagtail's library offers (image_url, ...); the three tags below replace theirs.
 register.tags.update(wagtail_image_tags.register.tags)
@@ -73,13 +75,12 @@ class RememberedMarkup(SharedFilters):
         key = markup_key(self.markup_class, renditions, attrs)
         if key is None:
             return self.markup_class(renditions, attrs).__html__()
-        markup = REMEMBERED.get(key)
-        if markup is None:
-            markup = self.markup_class(renditions, attrs).__html__()
-            if len(REMEMBERED) >= REMEMBERED_MOST:
-                REMEMBERED.clear()
-            REMEMBERED[key] = markup
-        return markup
+        return remembered(
+            REMEMBERED,
+            REMEMBERED_MOST,
+            key,
+            lambda: self.markup_class(renditions, attrs).__html__(),
+        )
 
 
 # Markup by key; emptied when full (a gallery's cards fit many times over).
