@@ -4,7 +4,7 @@ from wagtail.models import Page, Site
 
 from .models import GallerySettings
 from .prepared import PreparedQuery
-from .query import child_path_bounds, child_paths_between
+from .query import child_or_one_of, child_path_bounds
 
 BUYER_ROLES = ("shipping_returns", "privacy", "contact")
 
@@ -12,9 +12,13 @@ BUYER_ROLES = ("shipping_returns", "privacy", "contact")
 def navigation_pages(path, end, length, shipping_returns_id, privacy_id, contact_id):
     """The live children of the page at `path` shown in menus, and the pages for buyers
     (an id of 0 for a role with no page)."""
-    in_menu = Q(path__in=child_paths_between(path, end, length), show_in_menus=True)
-    for_buyers = Q(pk__in=[shipping_returns_id, privacy_id, contact_id])
-    return Page.objects.live().filter(in_menu | for_buyers).order_by("path")
+    for_buyers = (shipping_returns_id, privacy_id, contact_id)
+    return (
+        Page.objects.live()
+        .filter(child_or_one_of(path, end, length, for_buyers))
+        .filter(Q(show_in_menus=True) | Q(pk__in=for_buyers))
+        .order_by("path")
+    )
 
 
 NAVIGATION_PAGES = PreparedQuery(

@@ -223,15 +223,16 @@ def attach_visible_sale_statuses(paintings):
 PATH_CEILING = "Z" * 255
 
 
-def child_paths(parent):
-    """SQL for the paths of `parent`'s children, one index seek per child.
+def child_of(parent):
+    """A filter() condition: the page is a child of `parent`, found one index seek
+    per child.
 
     `path LIKE 'parent%' AND depth = n` (treebeard's children, Wagtail's menus)
     cannot use the index on `path`: it reads every page below the parent, all
     10,000 paintings under a site's home page. Here each child is the smallest
     path after the previous child's whole subtree, which the index finds at once.
     """
-    return child_paths_between(*child_path_bounds(parent.path))
+    return path_among(*child_paths_sql(*child_path_bounds(parent.path)))
 
 
 def child_path_bounds(path):
@@ -239,9 +240,26 @@ def child_path_bounds(path):
     return path, path + PATH_CEILING, len(path) + Page.steplen
 
 
-def child_paths_between(path, end, length):
-    """child_paths() from child_path_bounds(): every value a parameter, so the
-    statement is the same for every parent (gallery.prepared)."""
+def child_or_one_of(path, end, length, page_ids):
+    """A filter() condition: the page is a child of the page at `path` (from
+    child_path_bounds) or one of `page_ids`. Every value is a parameter, so the
+    statement is the same for every parent (gallery.prepared).
+
+    One set of paths: an OR of two conditions (`path IN children OR id IN ids`)
+    makes PostgreSQL read every page instead, a cost that grows with the gallery.
+    """
+    sql, params = child_paths_sql(path, end, length)
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(page_ids))
+    sql += (
+        f" UNION ALL SELECT {quote('path')} FROM {quote(Page._meta.db_table)}"  # noqa: S608 - names from the model, values as parameters
+        f" WHERE {quote('id')} IN ({placeholders})"
+    )
+    return path_among(sql, (*params, *page_ids))
+
+
+def child_paths_sql(path, end, length):
+    """SQL for the paths of the children of the page at `path`, and its parameters."""
     table = connection.ops.quote_name(Page._meta.db_table)
     column = connection.ops.quote_name("path")
     sql = (
@@ -252,7 +270,22 @@ def child_paths_between(path, end, length):
         f" FROM child WHERE child.p IS NOT NULL)"
         f" SELECT SUBSTR(p, 1, CAST(%s AS INTEGER)) FROM child WHERE p IS NOT NULL"
     )
-    return RawSQL(sql, (path, end, length, PATH_CEILING, end, length))  # noqa: S611 - values as parameters
+    return sql, (path, end, length, PATH_CEILING, end, length)
+
+
+def path_among(sql, params):
+    """A filter() condition: the page's path is one of those `sql` selects.
+
+    On PostgreSQL as `= ANY(ARRAY(…))`: the paths are computed once and each is
+    looked up in the index. Given `IN (…)`, the planner guesses a hundred paths
+    and may read every page to hash-join them, more often the larger the gallery.
+    """
+    column = f"{connection.ops.quote_name(Page._meta.db_table)}.{connection.ops.quote_name('path')}"
+    if connection.vendor == "postgresql":
+        condition = f"{column} = ANY(ARRAY({sql}))"
+    else:
+        condition = f"{column} IN ({sql})"
+    return RawSQL(condition, params, output_field=BooleanField())  # noqa: S611 - values as parameters
 
 
 def all_pages():

@@ -23,7 +23,7 @@ from ..images import (
     images_with_renditions,
 )
 from ..prepared import PreparedQuery
-from ..query import PATH_CEILING, VisiblePageManager, child_paths
+from ..query import PATH_CEILING, VisiblePageManager, child_of
 from .mixins import LiveRouteMixin, SeoMixin
 from .paintings import PaintingPage
 
@@ -42,7 +42,7 @@ class GalleryIndexPage(LiveRouteMixin, SeoMixin, Page):
         return (
             CollectionPage.objects.visible()
             # One index seek per collection, not a read of every painting below.
-            .filter(path__in=child_paths(self))
+            .filter(child_of(self))
             .prefetch_related(Prefetch("cover_image", queryset=images_with_renditions(CARD_IMAGE)))
         )
 
